@@ -1,0 +1,53 @@
+"""Every API error is JSON `{"message", "code"}` (plus `fields` for bad input), never an HTML page."""
+
+import logging
+
+from django.http import Http404, HttpRequest, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from config.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+
+def _first_message(detail) -> str:
+    if isinstance(detail, dict):
+        for field, value in detail.items():
+            inner = _first_message(value)
+            return inner if field == "non_field_errors" else f"{field}: {inner}"
+    if isinstance(detail, list) and detail:
+        return _first_message(detail[0])
+    return str(detail)
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, DomainError):
+        return Response(exc.as_dict(), status=exc.status_code)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        logger.exception("Unhandled API error", exc_info=exc)
+        return Response(
+            {"message": "Something went wrong on our side.", "code": "server_error"},
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    if isinstance(exc, exceptions.ValidationError):
+        body = {"message": _first_message(exc.detail), "code": "invalid"}
+        if isinstance(exc.detail, dict):
+            body["fields"] = exc.detail
+    else:
+        codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        body = {"message": _first_message(response.data.get("detail", response.data)), "code": str(codes)}
+    response.data = body
+    return response
+
+
+def json_404(request: HttpRequest, exception: Exception | None = None):
+    return JsonResponse({"message": "Not found.", "code": "not_found"}, status=404)
+
+
+def json_500(request: HttpRequest):
+    return JsonResponse({"message": "Something went wrong on our side.", "code": "server_error"}, status=500)

@@ -1,0 +1,12 @@
+"""Everything under /api/. Unknown paths answer JSON 404 too (even with DEBUG on)."""
+
+from django.urls import include, path, re_path
+
+from config.api_errors import json_404
+from config.auth_apis import ObtainTokenApi
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenApi.as_view(), name="api-token"),
+    path("", include("tasks.urls")),
+    re_path(r"^(?!schema/|docs/).*$", json_404),
+]

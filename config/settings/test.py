@@ -1,0 +1,16 @@
+"""The test suite: same stores as the environment gives (SQLite by default, PostgreSQL/Redis in CI), fast hashing."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789abcdef"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+AGENT_TIMEOUT = env.float("AGENT_TIMEOUT", default=10.0)
+GROQ_MAX_RETRIES = 0

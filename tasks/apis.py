@@ -1,0 +1,72 @@
+"""REST interface for tasks: validate, call one selector or service, serialize. No rules live here."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tasks import selectors, services
+from tasks.serializers import (
+    TaskCreateInputSerializer,
+    TaskListFilterSerializer,
+    TaskOutputSerializer,
+    TaskUpdateInputSerializer,
+)
+
+
+class TaskListCreateApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("status", enum=["all", "pending", "completed"], default="all")],
+        responses=TaskOutputSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        filters = TaskListFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        tasks = selectors.task_list(owner=request.user, status=filters.validated_data["status"])
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(tasks, request, view=self)
+        return paginator.get_paginated_response(TaskOutputSerializer(page, many=True).data)
+
+    @extend_schema(request=TaskCreateInputSerializer, responses={201: TaskOutputSerializer})
+    def post(self, request: Request) -> Response:
+        data = TaskCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        task = services.task_create(owner=request.user, **data.validated_data)
+        return Response(TaskOutputSerializer(task).data, status=status.HTTP_201_CREATED)
+
+
+class TaskDetailApi(APIView):
+    @extend_schema(responses=TaskOutputSerializer)
+    def get(self, request: Request, task_id: int) -> Response:
+        return Response(TaskOutputSerializer(selectors.task_get(owner=request.user, task_id=task_id)).data)
+
+    @extend_schema(request=TaskUpdateInputSerializer, responses=TaskOutputSerializer)
+    def patch(self, request: Request, task_id: int) -> Response:
+        data = TaskUpdateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        task = services.task_update(owner=request.user, task_id=task_id, **data.validated_data)
+        return Response(TaskOutputSerializer(task).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, task_id: int) -> Response:
+        services.task_delete(owner=request.user, task_id=task_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _action_api(service, doc: str) -> type[APIView]:
+    """POST /api/tasks/{id}/<action>/ → the service, answering with the task."""
+
+    class TaskActionApi(APIView):
+        @extend_schema(request=None, responses=TaskOutputSerializer, description=doc)
+        def post(self, request: Request, task_id: int) -> Response:
+            return Response(TaskOutputSerializer(service(owner=request.user, task_id=task_id)).data)
+
+    TaskActionApi.__name__ = TaskActionApi.__qualname__ = f"Task{service.__name__.split('_')[1].title()}Api"
+    return TaskActionApi
+
+
+TaskCompleteApi = _action_api(services.task_complete, "Mark the task completed.")
+TaskReopenApi = _action_api(services.task_reopen, "Mark the task pending again.")
+TaskRestoreApi = _action_api(services.task_restore, "Bring back a deleted task.")

@@ -1,0 +1,48 @@
+"""Every read of tasks. Each one is scoped to an owner: another user's task simply does not exist."""
+
+from typing import Literal
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Count, Q, QuerySet
+
+from tasks import errors
+from tasks.models import Task
+
+TaskStatus = Literal["all", "pending", "completed"]
+STATUSES: tuple[str, ...] = ("all", "pending", "completed")
+
+
+def task_list(*, owner: AbstractBaseUser, status: str = "all") -> QuerySet[Task]:
+    """The owner's live (not deleted) tasks, newest first."""
+    if status not in STATUSES:
+        raise errors.invalid_status(status)
+    qs = Task.objects.filter(owner=owner, deleted_at__isnull=True)
+    if status == "pending":
+        qs = qs.filter(completed=False)
+    elif status == "completed":
+        qs = qs.filter(completed=True)
+    return qs.order_by("-created_at", "-id")
+
+
+def task_get(*, owner: AbstractBaseUser, task_id: object, include_deleted: bool = False) -> Task:
+    """One of the owner's tasks, or TaskNotFound (also for ids that are not integers)."""
+    try:
+        pk = int(task_id)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise errors.TaskNotFound(task_id) from None
+    qs = Task.objects.filter(owner=owner, pk=pk)
+    if not include_deleted:
+        qs = qs.filter(deleted_at__isnull=True)
+    task = qs.first()
+    if task is None:
+        raise errors.TaskNotFound(task_id)
+    return task
+
+
+def task_counts(*, owner: AbstractBaseUser) -> dict[str, int]:
+    """Pending and completed counts in one query."""
+    counts = Task.objects.filter(owner=owner, deleted_at__isnull=True).aggregate(
+        pending=Count("id", filter=Q(completed=False)),
+        completed=Count("id", filter=Q(completed=True)),
+    )
+    return {"pending": counts["pending"], "completed": counts["completed"]}
