@@ -24,12 +24,24 @@ def task_list(*, owner: AbstractBaseUser, status: str = "all") -> QuerySet[Task]
     return qs.order_by("-created_at", "-id")
 
 
+def _as_pk(task_id: object) -> int | None:
+    """Ids arrive as ints (URLs), strings or JSON numbers (tool calls). int() alone would turn 1.5 or True into 1."""
+    if isinstance(task_id, bool):
+        return None
+    if isinstance(task_id, int):
+        return task_id
+    if isinstance(task_id, float):
+        return int(task_id) if task_id.is_integer() else None
+    if isinstance(task_id, str) and task_id.strip().isascii() and task_id.strip().isdigit():
+        return int(task_id)
+    return None
+
+
 def task_get(*, owner: AbstractBaseUser, task_id: object, include_deleted: bool = False) -> Task:
     """One of the owner's tasks, or TaskNotFound (also for ids that are not integers)."""
-    try:
-        pk = int(task_id)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        raise errors.TaskNotFound(task_id) from None
+    pk = _as_pk(task_id)
+    if pk is None:
+        raise errors.TaskNotFound(task_id)
     qs = Task.objects.filter(owner=owner, pk=pk)
     if not include_deleted:
         qs = qs.filter(deleted_at__isnull=True)
