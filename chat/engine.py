@@ -1,0 +1,328 @@
+"""One chat turn, shared by the websocket consumer and the REST API.
+
+    turn = await start_turn(user=..., text=..., conversation_id=...)   # validates, saves the user's message
+    async for event in turn.events(): ...                              # chat.events, ending in done/failed
+    turn.stop()                                                        # Stop: cancel, close upstream, keep partial
+
+The turn runs in its own task, so it finishes and is saved even when its listener goes away (a dropped
+websocket). It touches the database a few times per turn — never per token — through database_sync_to_async.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+
+from chat import llm, prompting, tool_block
+from chat.events import (
+    ReasoningDelta,
+    TextDelta,
+    ToolCallFinished,
+    ToolCallStarted,
+    TurnDone,
+    TurnEvent,
+    TurnFailed,
+    TurnStarted,
+)
+from chat.limits import check_chat_rate, validate_message_text
+from chat.models import Message
+from chat.selectors import message_list
+from chat.services import user_message_create
+from chat.tools import parse_arguments, run_tool, tool_schemas
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class _Round:
+    """What the current model call has produced so far (kept for a partial save if it is cut short)."""
+
+    visible: str = ""
+    reasoning: str = ""
+
+
+@dataclass
+class TurnResult:
+    conversation_id: int
+    response: str
+    status: str
+    tool_calls: list[dict] = field(default_factory=list)
+    usage: dict = field(default_factory=dict)
+    error: TurnFailed | None = None
+
+
+async def start_turn(
+    *, user: AbstractBaseUser, text: str, conversation_id: int | None = None, mode: str | None = None
+) -> Turn:
+    """Validate, rate-limit and save the user's message; then start the model in the background."""
+    text = validate_message_text(text)
+    await database_sync_to_async(check_chat_rate)(user)
+    user_message, history = await database_sync_to_async(_save_user_message)(user, conversation_id, text)
+    turn = Turn(user=user, user_message=user_message, history=history, mode=mode or settings.GROQ_TOOL_MODE)
+    turn.start()
+    return turn
+
+
+def _save_user_message(user, conversation_id, text) -> tuple[Message, list[Message]]:
+    message = user_message_create(owner=user, conversation_id=conversation_id, content=text)
+    return message, list(message_list(conversation=message.conversation))
+
+
+class Turn:
+    def __init__(self, *, user: AbstractBaseUser, user_message: Message, history: list[Message], mode: str):
+        self.user = user
+        self.user_message = user_message
+        self.conversation = user_message.conversation
+        self.conversation_id: int = user_message.conversation_id
+        self.history = history
+        self.mode = prompting.PROMPT if mode == prompting.PROMPT else prompting.NATIVE
+        self._queue: asyncio.Queue[TurnEvent] = asyncio.Queue()
+        self._task: asyncio.Task | None = None
+        self._round = _Round()
+        self._usage: dict = {"prompt_tokens": 0, "completion_tokens": 0, "reasoning_tokens": 0}
+        self._started = time.monotonic()
+
+    # --- the caller's side ---------------------------------------------------------------------------------
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=f"chat-turn-{self.conversation_id}")
+
+    def stop(self) -> None:
+        """Stop generating: the upstream stream is closed and the partial reply saved as `stopped`."""
+        if self._task and not self._task.done():
+            self._task.cancel()
+
+    @property
+    def running(self) -> bool:
+        return bool(self._task and not self._task.done())
+
+    async def events(self) -> AsyncIterator[TurnEvent]:
+        while True:
+            event = await self._queue.get()
+            yield event
+            if event.terminal:
+                return
+
+    async def result(self) -> TurnResult:
+        """Run to the end and collect the outcome (the non-streaming API)."""
+        calls: list[dict] = []
+        async for event in self.events():
+            if isinstance(event, ToolCallFinished):
+                calls.append({"tool": event.name, "params": event.params, "result": event.result})
+            elif isinstance(event, TurnDone):
+                return TurnResult(self.conversation_id, event.content, event.status, calls, event.usage)
+            elif isinstance(event, TurnFailed):
+                return TurnResult(self.conversation_id, event.partial_content, "error", calls, error=event)
+        raise AssertionError("a turn always ends with done or failed")
+
+    # --- the turn ------------------------------------------------------------------------------------------
+    def _emit(self, event: TurnEvent) -> None:
+        self._queue.put_nowait(event)
+
+    async def _run(self) -> None:
+        self._emit(
+            TurnStarted(
+                self.conversation_id, self.conversation.title, self.user_message.pk, llm.is_offline_demo()
+            )
+        )
+        messages = prompting.build_messages(self.history, self.mode, settings.GROQ_HISTORY_TOKEN_BUDGET)
+        deadline = asyncio.get_running_loop().time() + settings.AGENT_TIMEOUT
+        try:
+            async with asyncio.timeout_at(deadline):
+                await self._loop(messages)
+        except asyncio.CancelledError:
+            message = await self._save_interrupted(Message.Status.STOPPED, "stopped", "")
+            self._emit(TurnDone(message.pk, message.content, str(message.status), self._usage))
+            raise
+        except Exception as exc:  # every failure ends as a saved, visible state; never a crash for the user
+            error = llm.translate_error(exc)
+            if not isinstance(exc, llm.UpstreamError | TimeoutError):
+                logger.exception("Chat turn failed unexpectedly (conversation %s)", self.conversation_id)
+                error = llm.UpstreamError(
+                    "internal_error", "Something went wrong on our side. Please try again.", 500
+                )
+            status = Message.Status.PARTIAL if self._round.visible else Message.Status.ERROR
+            message = await self._save_interrupted(status, error.code, error.message)
+            self._emit(TurnFailed(error.code, error.message, error.http_status, message.pk, message.content))
+
+    async def _loop(self, messages: list[dict]) -> None:
+        max_rounds = settings.AGENT_MAX_TOOL_ROUNDS
+        for round_no in range(max_rounds + 1):
+            allow_tools = round_no < max_rounds  # the last call must answer in words
+            completion = await self._stream(messages, allow_tools)
+            calls, errors = self._calls_of(completion, allow_tools)
+            if not calls and not errors:
+                message = await database_sync_to_async(self._save_answer)(completion)
+                self._emit(TurnDone(message.pk, message.content, str(message.status), self._usage))
+                return
+            for call in calls:
+                self._emit(ToolCallStarted(call["id"], call["name"], _display_params(call)))
+            finished = await database_sync_to_async(self._run_tools)(completion, calls, errors)
+            for event in finished:
+                self._emit(event)
+            messages.extend(self._wire_round(completion, calls, finished))
+            self._round = _Round()
+
+    async def _stream(self, messages: list[dict], allow_tools: bool) -> llm.Completion:
+        tools = tool_schemas() if self.mode == prompting.NATIVE else None
+        stream = await llm.ModelStream(
+            llm.request_params(messages, tools=tools, allow_tools=allow_tools)
+        ).open()
+        hider = tool_block.BlockHider() if self.mode == prompting.PROMPT else None
+        try:
+            async for delta in stream:
+                if delta.reasoning:
+                    self._round.reasoning += delta.reasoning
+                    self._emit(ReasoningDelta(delta.reasoning))
+                text = hider.feed(delta.content) if hider else delta.content
+                if text:
+                    self._round.visible += text
+                    self._emit(TextDelta(text))
+            tail = hider.flush() if hider else ""
+            if tail:
+                self._round.visible += tail
+                self._emit(TextDelta(tail))
+        finally:
+            await stream.close()
+        completion = stream.completion
+        self._add_usage(completion.usage)
+        return completion
+
+    def _calls_of(self, completion: llm.Completion, allow_tools: bool) -> tuple[list[dict], list[str]]:
+        """The tool calls the model asked for, as [{"id", "name", "arguments"}], plus malformed-block errors."""
+        if not allow_tools:
+            return [], []
+        if self.mode == prompting.NATIVE:
+            return completion.tool_calls, []
+        parsed = tool_block.parse(completion.content)
+        calls = [
+            {
+                "id": f"block_{uuid.uuid4().hex[:16]}",
+                "name": c.name,
+                "arguments": llm.tool_result_json(c.params),
+            }
+            for c in parsed.calls
+        ]
+        return calls, parsed.errors
+
+    # --- persistence (each is one database hop) ------------------------------------------------------------
+    def _usage_fields(self, usage: dict) -> dict:
+        return {
+            "model": settings.GROQ_MODEL,
+            "prompt_tokens": usage.get("prompt_tokens"),
+            "completion_tokens": usage.get("completion_tokens"),
+            "reasoning_tokens": usage.get("reasoning_tokens"),
+            "timings": usage.get("timings") or {},
+            "latency_ms": int((time.monotonic() - self._started) * 1000),
+        }
+
+    def _add_usage(self, usage: dict) -> None:
+        for key in ("prompt_tokens", "completion_tokens", "reasoning_tokens"):
+            self._usage[key] += usage.get(key) or 0
+
+    def _save_answer(self, completion: llm.Completion) -> Message:
+        content = self._round.visible.strip()
+        if self.mode == prompting.PROMPT:
+            content = tool_block.parse(completion.content).text
+        message = Message.objects.create(
+            conversation=self.conversation,
+            role=Message.Role.ASSISTANT,
+            content=content,
+            reasoning=completion.reasoning,
+            **self._usage_fields(completion.usage),
+        )
+        self.conversation.save(update_fields=["updated_at"])
+        return message
+
+    def _run_tools(
+        self, completion: llm.Completion, calls: list[dict], errors: list[str]
+    ) -> list[ToolCallFinished]:
+        Message.objects.create(
+            conversation=self.conversation,
+            role=Message.Role.ASSISTANT,
+            content=self._round.visible.strip(),
+            reasoning=completion.reasoning,
+            tool_calls=[{"id": c["id"], "name": c["name"], "arguments": c["arguments"]} for c in calls],
+            **self._usage_fields(completion.usage),
+        )
+        finished = []
+        for call in calls:
+            params, result = run_tool(self.user, call["name"], call["arguments"])
+            finished.append(ToolCallFinished(call["id"], call["name"], params, result))
+        for n, problem in enumerate(errors):
+            finished.append(
+                ToolCallFinished(
+                    f"block_error_{n}", "", {}, {"error": "malformed_tool_block", "message": problem}
+                )
+            )
+        Message.objects.bulk_create(
+            [
+                Message(
+                    conversation=self.conversation,
+                    role=Message.Role.TOOL,
+                    tool_call_id=event.call_id if event.name else "",
+                    tool_name=event.name,
+                    content=llm.tool_result_json(event.result),
+                )
+                for event in finished
+            ]
+        )
+        return finished
+
+    def _wire_round(
+        self, completion: llm.Completion, calls: list[dict], finished: list[ToolCallFinished]
+    ) -> list[dict]:
+        """This round as the model must see it next: its call(s), then the results."""
+        if self.mode == prompting.NATIVE:
+            wire_calls = [
+                {
+                    "id": c["id"],
+                    "type": "function",
+                    "function": {"name": c["name"], "arguments": c["arguments"]},
+                }
+                for c in calls
+            ]
+            assistant = {"role": "assistant", "content": completion.content or None, "tool_calls": wire_calls}
+            results = [
+                {"role": "tool", "tool_call_id": e.call_id, "content": llm.tool_result_json(e.result)}
+                for e in finished
+            ]
+            return [assistant, *results]
+        results = [{"name": e.name, "params": e.params, "result": e.result} for e in finished]
+        return [
+            {"role": "assistant", "content": completion.content},
+            {
+                "role": "user",
+                "content": "<TOOL_RESULTS>" + llm.tool_result_json({"results": results}) + "</TOOL_RESULTS>",
+            },
+        ]
+
+    async def _save_interrupted(self, status: str, code: str, user_message: str) -> Message:
+        def save() -> Message:
+            message = Message.objects.create(
+                conversation=self.conversation,
+                role=Message.Role.ASSISTANT,
+                content=self._round.visible.strip(),
+                reasoning=self._round.reasoning,
+                status=status,
+                error_code=code if status != Message.Status.STOPPED else "",
+                error_message=user_message[:300],
+                **self._usage_fields({}),  # the cut-short call reported no usage
+            )
+            self.conversation.save(update_fields=["updated_at"])
+            return message
+
+        return await database_sync_to_async(save)()
+
+
+def _display_params(call: dict) -> dict:
+    """The parsed arguments of a call for display (empty when the model sent bad JSON)."""
+    params = parse_arguments(call["arguments"])
+    return params if isinstance(params, dict) else {}

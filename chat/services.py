@@ -1,0 +1,54 @@
+"""Writes to conversations and messages."""
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from chat.models import Conversation, Message
+from chat.selectors import conversation_get
+from config.errors import DomainError
+
+TITLE_LENGTH = 60
+
+
+def title_from(text: str) -> str:
+    """A conversation title from its first message: the first line, cut at a word near 60 characters."""
+    line = " ".join(text.strip().split())
+    if len(line) <= TITLE_LENGTH:
+        return line
+    cut = line[:TITLE_LENGTH].rsplit(" ", 1)[0]
+    return (cut if len(cut) > 20 else line[:TITLE_LENGTH]) + "…"
+
+
+def conversation_create(*, owner: AbstractBaseUser, title: str = "") -> Conversation:
+    return Conversation.objects.create(owner=owner, title=title[:200])
+
+
+def conversation_rename(*, owner: AbstractBaseUser, conversation_id: object, title: str) -> Conversation:
+    title = " ".join(str(title or "").split())
+    if not title:
+        raise DomainError("title_required", "A conversation needs a title.", field="title")
+    if len(title) > 200:
+        raise DomainError("title_too_long", "A title can be at most 200 characters.", field="title")
+    conversation = conversation_get(owner=owner, conversation_id=conversation_id)
+    conversation.title = title
+    conversation.save(update_fields=["title", "updated_at"])
+    return conversation
+
+
+def conversation_delete(*, owner: AbstractBaseUser, conversation_id: object) -> None:
+    conversation_get(owner=owner, conversation_id=conversation_id).delete()
+
+
+@transaction.atomic
+def user_message_create(*, owner: AbstractBaseUser, conversation_id: object | None, content: str) -> Message:
+    """Saves the user's message first (creating the conversation when needed), before the model is called."""
+    if conversation_id is None:
+        conversation = conversation_create(owner=owner, title=title_from(content))
+    else:
+        conversation = conversation_get(owner=owner, conversation_id=conversation_id)
+        if not conversation.title:
+            conversation.title = title_from(content)
+    conversation.updated_at = timezone.now()
+    conversation.save()
+    return Message.objects.create(conversation=conversation, role=Message.Role.USER, content=content)
