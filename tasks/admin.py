@@ -33,6 +33,16 @@ class TaskAdmin(admin.ModelAdmin):
     readonly_fields = ["completed", "completed_at", "deleted_at", "created_at", "updated_at"]
     actions = ["restore_tasks", "complete_tasks", "soft_delete_tasks"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Task | None = None) -> list[str]:
+        # The services have no "give this task to someone else": the owner is chosen once, when adding.
+        return [*self.readonly_fields, "owner"] if obj else list(self.readonly_fields)
+
+    def has_change_permission(self, request: HttpRequest, obj: Task | None = None) -> bool:
+        # A deleted task is view-only until the "restore" action brings it back (the services refuse to edit it).
+        if obj is not None and obj.is_deleted:
+            return False
+        return super().has_change_permission(request, obj)
+
     @admin.display(boolean=True, description="deleted")
     def is_deleted(self, task: Task) -> bool:
         return task.is_deleted
