@@ -166,8 +166,12 @@ def plan(intents: list[Intent], before: list[Result], after: list[Result]) -> tu
     return pending, state
 
 
-def respond(messages: list[dict[str, Any]], native: bool) -> Reply:
-    """The brain's reply to a conversation; `native` chooses native tool calls vs the <TOOL_CALLS> text block."""
+def respond(messages: list[dict[str, Any]], native: bool, allow_tools: bool = True) -> Reply:
+    """The brain's reply to a conversation.
+
+    `native` chooses native tool calls vs the <TOOL_CALLS> text block; `allow_tools=False` (tool_choice "none")
+    forces a text answer about what is done so far.
+    """
     text, before, after = read_history(messages)
     if LONG.search(text):
         return Reply(content=answers.long_story(), reasoning="The user wants a long piece of writing, so I will "
@@ -183,6 +187,11 @@ def respond(messages: list[dict[str, Any]], native: bool) -> Reply:
     if not calls:
         return Reply(content=answers.summary(state.events),
                      reasoning=f"{wants} All the needed tool calls are done, so I will summarise the results.")
+    if not allow_tools:
+        so_far = answers.summary(state.events) + "\n\n" if state.events else ""
+        return Reply(content=so_far + "I couldn't finish everything: I'm not allowed to use tools for this reply. "
+                     "Ask me again to continue.",
+                     reasoning=f"{wants} Tools are switched off for this reply, so I will report what is done.")
     names = ", ".join(f"{c.name}({c.arguments_json})" for c in calls)
     done = sum(1 for kind, _ in state.events if kind == "result")
     progress = f" {done} step(s) are already done." if done else ""

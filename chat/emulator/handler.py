@@ -239,7 +239,7 @@ class Handler(BaseHTTPRequestHandler):
             if not native:
                 reply = Reply(content=reply.content, reasoning=reply.reasoning)
         else:
-            reply = brain.respond(body["messages"], native)
+            reply = brain.respond(body["messages"], native, allow_tools=body.get("tool_choice") != "none")
             finish = None
         model = body["model"]
         if model not in REASONING_MODELS:
