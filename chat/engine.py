@@ -11,6 +11,7 @@ websocket). It touches the database a few times per turn — never per token —
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import time
 import uuid
@@ -92,7 +93,11 @@ class Turn:
 
     # --- the caller's side ---------------------------------------------------------------------------------
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name=f"chat-turn-{self.conversation_id}")
+        # A fresh context: the turn must not inherit the starting request's thread-sensitive executor, which
+        # asgiref shuts down when that request ends (the turn outlives SSE requests and dropped websockets).
+        self._task = asyncio.create_task(
+            self._run(), name=f"chat-turn-{self.conversation_id}", context=contextvars.Context()
+        )
 
     def stop(self) -> None:
         """Stop generating: the upstream stream is closed and the partial reply saved as `stopped`."""

@@ -1,0 +1,72 @@
+from rest_framework import serializers
+
+from chat.models import Conversation, Message
+
+
+class ChatInputSerializer(serializers.Serializer):
+    # Size rules (1–4,096 characters) are the engine's, so every interface reports them the same way.
+    message = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=100_000)
+    conversation_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class ToolCallOutputSerializer(serializers.Serializer):
+    tool = serializers.CharField()
+    params = serializers.DictField()
+    result = serializers.DictField()
+
+
+class ChatOutputSerializer(serializers.Serializer):
+    conversation_id = serializers.IntegerField()
+    response = serializers.CharField()
+    tool_calls = ToolCallOutputSerializer(many=True)
+
+
+class ErrorSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    code = serializers.CharField()
+    conversation_id = serializers.IntegerField(required=False)
+
+
+class MessageOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Message
+        fields = [
+            "id",
+            "role",
+            "content",
+            "reasoning",
+            "tool_calls",
+            "tool_call_id",
+            "tool_name",
+            "status",
+            "error_code",
+            "error_message",
+            "model",
+            "prompt_tokens",
+            "completion_tokens",
+            "reasoning_tokens",
+            "latency_ms",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ConversationOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Conversation
+        fields = ["id", "title", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class ConversationDetailOutputSerializer(ConversationOutputSerializer):
+    """For the schema: the conversation with its messages in order."""
+
+    messages = MessageOutputSerializer(many=True, read_only=True)
+
+    class Meta(ConversationOutputSerializer.Meta):
+        fields = [*ConversationOutputSerializer.Meta.fields, "messages"]
+        read_only_fields = fields
+
+
+class ConversationRenameInputSerializer(serializers.Serializer):
+    title = serializers.CharField(allow_blank=True, max_length=10_000)
