@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 
 
@@ -62,3 +63,12 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role}: {self.content[:60]}"
+
+
+class UserUsage(User):
+    """The admin's "usage per user" page: a proxy over users, annotated with their token totals."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "usage per user"
+        verbose_name_plural = "usage per user"

@@ -1,0 +1,152 @@
+"""Chat transcripts and usage in the admin: read-only, a product surface for support and cost."""
+
+from django.contrib import admin
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+
+from chat.models import Conversation, Message, UserUsage
+from chat.usage import estimate_cost
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class MessageInline(ReadOnlyMixin, admin.TabularInline):
+    model = Message
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "role", "status", "text", "tools", "thinking", "tokens", "latency_ms"]
+    readonly_fields = fields
+    ordering = ["created_at", "id"]
+
+    @admin.display(description="content")
+    def text(self, message: Message) -> str:
+        if message.error_message:
+            return format_html(
+                "{}<br><em>⚠ {} ({})</em>", message.content, message.error_message, message.error_code
+            )
+        return message.content
+
+    @admin.display(description="tool calls / result")
+    def tools(self, message: Message) -> str:
+        if message.role == Message.Role.TOOL:
+            return format_html("<code>{}</code> → <code>{}</code>", message.tool_name, message.content)
+        return format_html_join(
+            "",
+            "<div><code>{}({})</code></div>",
+            ((c.get("name"), c.get("arguments")) for c in message.tool_calls),
+        )
+
+    @admin.display(description="reasoning")
+    def thinking(self, message: Message) -> str:
+        if not message.reasoning:
+            return ""
+        return format_html("<details><summary>Thinking…</summary>{}</details>", message.reasoning)
+
+    @admin.display(description="tokens in/out (reasoning)")
+    def tokens(self, message: Message) -> str:
+        if message.prompt_tokens is None:
+            return ""
+        return f"{message.prompt_tokens}/{message.completion_tokens} ({message.reasoning_tokens or 0})"
+
+
+@admin.register(Conversation)
+class ConversationAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "title",
+        "owner",
+        "message_count",
+        "tokens_in",
+        "tokens_out",
+        "cost_usd",
+        "updated_at",
+    ]
+    list_filter = ["updated_at", "owner"]
+    search_fields = ["title", "owner__username", "messages__content"]
+    raw_id_fields = ["owner"]
+    readonly_fields = ["owner", "title", "created_at", "updated_at", "cost_usd"]
+    inlines = [MessageInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # conversations come from chats, not from the admin
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Conversation]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("owner")
+            .annotate(
+                n_messages=Count("messages", distinct=True),
+                prompt_sum=Sum("messages__prompt_tokens"),
+                completion_sum=Sum("messages__completion_tokens"),
+            )
+        )
+
+    @admin.display(description="messages", ordering="n_messages")
+    def message_count(self, conversation: Conversation) -> int:
+        return conversation.n_messages
+
+    @admin.display(description="tokens in", ordering="prompt_sum")
+    def tokens_in(self, conversation: Conversation) -> int:
+        return conversation.prompt_sum or 0
+
+    @admin.display(description="tokens out", ordering="completion_sum")
+    def tokens_out(self, conversation: Conversation) -> int:
+        return conversation.completion_sum or 0
+
+    @admin.display(description="est. cost (USD)")
+    def cost_usd(self, conversation: Conversation) -> str:
+        return f"${estimate_cost(conversation.prompt_sum, conversation.completion_sum)}"
+
+
+@admin.register(UserUsage)
+class UserUsageAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["username", "conversations", "turns", "tokens_in", "tokens_out", "cost_usd"]
+    search_fields = ["username", "email"]
+    fields = ["username", "conversations", "turns", "tokens_in", "tokens_out", "cost_usd"]
+    readonly_fields = fields
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_staff and request.user.has_perm("chat.view_conversation")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[UserUsage]:
+        return UserUsage.objects.annotate(
+            n_conversations=Count("conversations", distinct=True),
+            n_turns=Count(
+                "conversations__messages",
+                filter=Q(conversations__messages__role=Message.Role.USER),
+                distinct=True,
+            ),
+            prompt_sum=Sum("conversations__messages__prompt_tokens"),
+            completion_sum=Sum("conversations__messages__completion_tokens"),
+        ).order_by(F("completion_sum").desc(nulls_last=True), "username")
+
+    @admin.display(description="conversations", ordering="n_conversations")
+    def conversations(self, user: UserUsage) -> int:
+        return user.n_conversations
+
+    @admin.display(description="messages sent", ordering="n_turns")
+    def turns(self, user: UserUsage) -> int:
+        return user.n_turns
+
+    @admin.display(description="tokens in", ordering="prompt_sum")
+    def tokens_in(self, user: UserUsage) -> int:
+        return user.prompt_sum or 0
+
+    @admin.display(description="tokens out", ordering="completion_sum")
+    def tokens_out(self, user: UserUsage) -> int:
+        return user.completion_sum or 0
+
+    @admin.display(description="est. cost (USD)")
+    def cost_usd(self, user: UserUsage) -> str:
+        return f"${estimate_cost(user.prompt_sum, user.completion_sum)}"
