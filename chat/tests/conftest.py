@@ -1,5 +1,7 @@
 """Chat fixtures: the Groq-wire emulator on a loopback port, driven over real HTTP by the real groq SDK."""
 
+import asyncio
+
 import pytest
 
 from chat.emulator import EmulatorServer
@@ -21,3 +23,14 @@ def emulator(emulator_server, settings):
     settings.GROQ_MAX_RETRIES = 0
     yield emulator_server
     emulator_server.reset()
+
+
+@pytest.fixture(autouse=True)
+def _close_turn_connections():
+    """Turns reach the database from asgiref's shared sync thread; close its connection after each test so
+    PostgreSQL can drop the test database at the end."""
+    yield
+    from asgiref.sync import sync_to_async
+    from django.db import connections
+
+    asyncio.run(sync_to_async(connections.close_all)())
