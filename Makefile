@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test migrate demo lint format browsers clean
+.PHONY: run test install install-test migrate demo lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ run: demo
 ## The whole suite (browser tests included: they need Debian's chromium, see README).
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Latency ratios of the chat path, measured in one run (see bench/).
+bench: install-test
+	$(BIN)/python bench/turn_latency.py
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -45,6 +45,8 @@ class Handler(BaseHTTPRequestHandler):
     """One connection; HTTP/1.1 keep-alive for JSON, chunked transfer for SSE."""
 
     protocol_version = "HTTP/1.1"
+    # Small SSE writes on a kept-alive connection must not wait for delayed ACKs (Nagle): ~40 ms per request.
+    disable_nagle_algorithm = True
     server: EmulatorHTTPServer
     timeout = 120
 
