@@ -30,6 +30,7 @@ _ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Bad input, e.g. an empty or over-long message."),
     401: OpenApiResponse(ErrorSerializer, description="Not authenticated."),
     404: OpenApiResponse(ErrorSerializer, description="No such conversation (of yours)."),
+    409: OpenApiResponse(ErrorSerializer, description="A turn is still running in this conversation."),
     429: OpenApiResponse(ErrorSerializer, description="Too many messages; wait a minute."),
     502: OpenApiResponse(
         ErrorSerializer, description="The model failed (bad upstream answer, cut-off stream)."

@@ -33,9 +33,9 @@ from chat.events import (
     TurnFailed,
     TurnStarted,
 )
-from chat.limits import check_chat_rate, validate_message_text
+from chat.limits import acquire_turn_lock, check_chat_rate, release_turn_lock, validate_message_text
 from chat.models import Message
-from chat.selectors import message_list
+from chat.selectors import conversation_get, message_list
 from chat.services import user_message_create
 from chat.tools import parse_arguments, run_tool, tool_schemas
 
@@ -73,7 +73,18 @@ async def start_turn(
 
 
 def _save_user_message(user, conversation_id, text) -> tuple[Message, list[Message]]:
-    message = user_message_create(owner=user, conversation_id=conversation_id, content=text)
+    """Saves the message under the conversation's turn lock (released when the turn ends)."""
+    if conversation_id is not None:
+        conversation_get(owner=user, conversation_id=conversation_id)  # not found before busy
+        acquire_turn_lock(conversation_id)
+    try:
+        message = user_message_create(owner=user, conversation_id=conversation_id, content=text)
+    except BaseException:
+        if conversation_id is not None:
+            release_turn_lock(conversation_id)
+        raise
+    if conversation_id is None:
+        acquire_turn_lock(message.conversation_id)
     return message, list(message_list(conversation=message.conversation))
 
 
@@ -139,12 +150,13 @@ class Turn:
         )
         messages = prompting.build_messages(self.history, self.mode, settings.GROQ_HISTORY_TOKEN_BUDGET)
         deadline = asyncio.get_running_loop().time() + settings.AGENT_TIMEOUT
+        final: TurnEvent | None = None
         try:
             async with asyncio.timeout_at(deadline):
-                await self._loop(messages)
+                final = await self._loop(messages)
         except asyncio.CancelledError:
             message = await self._save_interrupted(Message.Status.STOPPED, "stopped", "")
-            self._emit(TurnDone(message.pk, message.content, str(message.status), self._usage))
+            final = TurnDone(message.pk, message.content, str(message.status), self._usage)
             raise
         except Exception as exc:  # every failure ends as a saved, visible state; never a crash for the user
             error = llm.translate_error(exc)
@@ -155,9 +167,14 @@ class Turn:
                 )
             status = Message.Status.PARTIAL if self._round.visible else Message.Status.ERROR
             message = await self._save_interrupted(status, error.code, error.message)
-            self._emit(TurnFailed(error.code, error.message, error.http_status, message.pk, message.content))
+            final = TurnFailed(error.code, error.message, error.http_status, message.pk, message.content)
+        finally:
+            # Free the conversation before announcing the end, so the caller may send the next message at once.
+            await database_sync_to_async(release_turn_lock)(self.conversation_id)
+            if final is not None:
+                self._emit(final)
 
-    async def _loop(self, messages: list[dict]) -> None:
+    async def _loop(self, messages: list[dict]) -> TurnDone:
         max_rounds = settings.AGENT_MAX_TOOL_ROUNDS
         for round_no in range(max_rounds + 1):
             allow_tools = round_no < max_rounds  # the last call must answer in words
@@ -165,8 +182,7 @@ class Turn:
             calls, errors = self._calls_of(completion, allow_tools)
             if not calls and not errors:
                 message = await database_sync_to_async(self._save_answer)(completion)
-                self._emit(TurnDone(message.pk, message.content, str(message.status), self._usage))
-                return
+                return TurnDone(message.pk, message.content, str(message.status), self._usage)
             for call in calls:
                 self._emit(ToolCallStarted(call["id"], call["name"], _display_params(call)))
             finished = await database_sync_to_async(self._run_tools)(completion, calls, errors)
@@ -174,6 +190,7 @@ class Turn:
                 self._emit(event)
             messages.extend(self._wire_round(completion, calls, finished))
             self._round = _Round()
+        raise AssertionError("the last round allows no tools, so it always answers")
 
     async def _stream(self, messages: list[dict], allow_tools: bool) -> llm.Completion:
         tools = tool_schemas() if self.mode == prompting.NATIVE else None

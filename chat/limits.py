@@ -28,3 +28,20 @@ def check_chat_rate(user: AbstractBaseUser) -> None:
         raise DomainError(
             "rate_limited", "You're sending messages too fast. Please wait a minute.", status_code=429
         )
+
+
+def _turn_lock_key(conversation_id: int) -> str:
+    return f"chat-turn-lock:{conversation_id}"
+
+
+def acquire_turn_lock(conversation_id: int) -> None:
+    """One turn at a time per conversation (across tabs, processes and the API). Expires on its own if a
+    process dies mid-turn."""
+    if not cache.add(_turn_lock_key(conversation_id), 1, timeout=int(settings.AGENT_TIMEOUT) + 10):
+        raise DomainError(
+            "turn_in_progress", "The assistant is still answering in this conversation.", status_code=409
+        )
+
+
+def release_turn_lock(conversation_id: int) -> None:
+    cache.delete(_turn_lock_key(conversation_id))
