@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "tasks",
     "chat",
@@ -119,7 +120,6 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "user": env("API_RATE_USER", default="600/min"),
         "login": env("API_RATE_LOGIN", default="10/min"),
-        "chat": env("API_RATE_CHAT", default="20/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -127,6 +127,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Tasks and the chat assistant that manages them. Errors are JSON {message, code}.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # --- The assistant (Groq) ----------------------------------------------------------------------------------
