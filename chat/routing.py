@@ -1,3 +1,9 @@
-"""Websocket routes."""
+"""Websocket routes (wrapped by config.asgi in origin validation and session auth)."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from chat.consumers import ChatConsumer
+
+websocket_urlpatterns = [
+    path("ws/chat/", ChatConsumer.as_asgi()),
+]

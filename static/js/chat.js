@@ -1,0 +1,155 @@
+/* The chat page's small behaviours. HTMX and its ws extension do the talking; the server sends HTML.
+   This file only handles keys, focus, scrolling, the address bar, drawers and the connection badge. */
+(function () {
+  "use strict";
+
+  var transcript = document.getElementById("transcript");
+  var composer = document.getElementById("composer");
+  var connection = document.getElementById("connection");
+  var backdrop = document.querySelector(".drawer-backdrop");
+  var stickToBottom = true;
+  var lostDuringTurn = false;
+
+  function textarea() { return document.getElementById("message-input"); }
+  function controls() { return document.getElementById("composer-controls"); }
+  function isBusy() { var c = controls(); return !!c && c.dataset.busy === "true"; }
+
+  function nearBottom() {
+    return transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 120;
+  }
+  function scrollToBottom() { transcript.scrollTop = transcript.scrollHeight; }
+
+  function autoGrow() {
+    var box = textarea();
+    if (!box) return;
+    box.style.height = "auto";
+    box.style.height = Math.min(box.scrollHeight, 200) + "px";
+  }
+
+  // --- Composer: Enter sends, Shift+Enter is a new line ------------------------------------------------------
+  document.addEventListener("keydown", function (event) {
+    if (event.target.id !== "message-input") return;
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      if (!isBusy() && event.target.value.trim()) composer.requestSubmit();
+    }
+  });
+  document.addEventListener("input", function (event) {
+    if (event.target.id === "message-input") autoGrow();
+  });
+
+  // Disable at once on send; the server's first frame swaps in the busy composer (with Stop) right after.
+  document.body.addEventListener("htmx:wsBeforeSend", function (event) {
+    if (event.target !== composer) return;
+    var box = textarea();
+    var send = document.getElementById("send-button");
+    if (box) box.readOnly = true;
+    if (send) send.disabled = true;
+    stickToBottom = true;
+  });
+
+  // --- Incoming frames ------------------------------------------------------------------------------------
+  var wasBusy = false;
+  document.body.addEventListener("htmx:wsBeforeMessage", function () {
+    stickToBottom = nearBottom();
+    wasBusy = isBusy();
+  });
+  document.body.addEventListener("htmx:wsAfterMessage", function () {
+    if (stickToBottom) scrollToBottom();
+    // A new conversation got its id: keep the address bar on it, so a reload reopens it.
+    var id = document.getElementById("conversation-id").value;
+    if (id && location.pathname !== "/c/" + id + "/") history.replaceState(null, "", "/c/" + id + "/");
+    if (wasBusy && !isBusy()) {
+      var active = document.activeElement;
+      if (!active || active === document.body || composer.contains(active)) {
+        var box = textarea();
+        if (box) box.focus();
+      }
+    }
+    autoGrow();
+  });
+
+  // --- Connection badge; a reply cut off by a dropped socket is still saved server-side ------------------------
+  function setConnection(state, label) {
+    connection.dataset.state = state;
+    connection.textContent = label;
+  }
+  document.body.addEventListener("htmx:wsConnecting", function () {
+    if (connection.dataset.state !== "open") setConnection("connecting", "Connecting…");
+  });
+  document.body.addEventListener("htmx:wsOpen", function () {
+    setConnection("open", "Connected");
+    if (lostDuringTurn) {
+      lostDuringTurn = false;
+      var note = document.createElement("div");
+      note.className = "msg notice";
+      note.setAttribute("role", "status");
+      note.innerHTML = '<div class="msg-body">The connection dropped while the assistant was replying. ' +
+        'The reply is still being saved — <a href="">reload</a> to see it.</div>';
+      transcript.appendChild(note);
+      scrollToBottom();
+      var box = textarea();
+      var send = document.getElementById("send-button");
+      if (box) { box.disabled = false; box.readOnly = false; }
+      if (send) send.disabled = false;
+      var c = controls();
+      if (c) c.dataset.busy = "false";
+    }
+  });
+  document.body.addEventListener("htmx:wsClose", function (event) {
+    var code = event.detail && event.detail.event ? event.detail.event.code : 0;
+    if (code === 4401) {
+      setConnection("closed", "Signed out");
+      connection.innerHTML = 'Signed out — <a href="/accounts/login/?next=' + encodeURIComponent(location.pathname) + '">sign in</a>';
+      return;
+    }
+    if (isBusy()) lostDuringTurn = true;
+    setConnection("closed", "Reconnecting…");
+  });
+
+  // --- Suggestions in the empty state --------------------------------------------------------------------
+  document.addEventListener("click", function (event) {
+    var chip = event.target.closest("[data-suggest]");
+    if (!chip || isBusy()) return;
+    var box = textarea();
+    box.value = chip.dataset.suggest;
+    composer.requestSubmit();
+  });
+
+  // --- Drawers (conversations, tasks) on narrow screens --------------------------------------------------------
+  function closeDrawers(except) {
+    document.querySelectorAll(".drawer-toggle").forEach(function (toggle) {
+      if (toggle === except) return;
+      toggle.setAttribute("aria-expanded", "false");
+      document.getElementById(toggle.dataset.drawer).classList.remove("open");
+    });
+  }
+  function syncBackdrop() {
+    backdrop.hidden = !document.querySelector(".drawer.open");
+  }
+  document.querySelectorAll(".drawer-toggle").forEach(function (toggle) {
+    toggle.addEventListener("click", function () {
+      var drawer = document.getElementById(toggle.dataset.drawer);
+      var open = !drawer.classList.contains("open");
+      closeDrawers(toggle);
+      drawer.classList.toggle("open", open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      syncBackdrop();
+      if (open) {
+        var first = drawer.querySelector("a, button, input, summary");
+        if (first) first.focus();
+      }
+    });
+  });
+  backdrop.addEventListener("click", function () { closeDrawers(null); syncBackdrop(); });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !document.querySelector(".drawer.open")) return;
+    var open = document.querySelector(".drawer-toggle[aria-expanded='true']");
+    closeDrawers(null);
+    syncBackdrop();
+    if (open) open.focus();
+  });
+
+  scrollToBottom();
+  autoGrow();
+})();
