@@ -321,6 +321,24 @@ async def test_a_dropped_socket_does_not_stop_the_turn(alice, emulator):
     )
 
 
+async def test_a_second_tab_cannot_start_a_turn_while_one_runs_in_the_conversation(alice, emulator):
+    emulator.push_fault(Fault(kind="slow", seconds=0.05))
+    tab1 = await connect(await database_sync_to_async(session_headers)(alice))
+    tab2 = await connect(await database_sync_to_async(session_headers)(alice))
+    await send(tab1, "tell me a long story")
+    started = await tab1.receive_from(timeout=5)
+    conversation_id = re.search(r'id="conversation-id" value="(\d+)"', started).group(1)
+
+    await send(tab2, "hello", conversation_id=conversation_id)
+    frame = await tab2.receive_from(timeout=5)
+
+    assert "still answering" in frame and composer_idle(frame)
+    await tab1.send_json_to({"action": "stop"})
+    await frames_until(tab1)
+    for tab in (tab1, tab2):
+        await tab.disconnect()
+
+
 async def test_stop_without_a_turn_is_ignored(alice, emulator):
     communicator = await connect(await database_sync_to_async(session_headers)(alice))
     await communicator.send_json_to({"action": "stop"})
