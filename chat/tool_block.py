@@ -16,6 +16,7 @@ _CLOSE = r"<\s*/\s*tool_calls\s*>(?:\s*```)?"
 BLOCK_RE = re.compile(rf"{_OPEN}(?P<body>.*?)(?:{_CLOSE}|\Z)", re.IGNORECASE | re.DOTALL)
 OPEN_RE = re.compile(_OPEN, re.IGNORECASE)
 CLOSE_RE = re.compile(_CLOSE, re.IGNORECASE)
+_FENCE_MAY_FOLLOW = re.compile(r"\s*`{0,2}")  # after a close: could still grow into the "\s*```" of _CLOSE
 
 
 @dataclass
@@ -75,9 +76,10 @@ def parse(text: str) -> ParsedOutput:
 
 def render(calls: list[tuple[str, dict]]) -> str:
     """A block as the model is taught to write it (used when replaying history in prompt mode)."""
-    return (
-        "<TOOL_CALLS>" + json.dumps({"tools": [{"name": n, "params": p} for n, p in calls]}) + "</TOOL_CALLS>"
-    )
+    # "<" only ever occurs inside JSON strings, so escaping it keeps the JSON equal and stops a title such as
+    # "</TOOL_CALLS>" from closing the block early.
+    body = json.dumps({"tools": [{"name": n, "params": p} for n, p in calls]}).replace("<", "\\u003c")
+    return "<TOOL_CALLS>" + body + "</TOOL_CALLS>"
 
 
 class BlockHider:
@@ -96,8 +98,11 @@ class BlockHider:
         while self._pending:
             if self._inside:
                 close = CLOSE_RE.search(self._pending)
-                if not close:
-                    return "".join(shown)
+                if not close or (
+                    not close.group(0).endswith("`")
+                    and _FENCE_MAY_FOLLOW.fullmatch(self._pending, close.end())
+                ):
+                    return "".join(shown)  # the block, or a closing fence that belongs to it, is still coming
                 self._pending = self._pending[close.end() :]
                 self._inside = False
                 continue
@@ -115,7 +120,11 @@ class BlockHider:
 
     def flush(self) -> str:
         """End of stream: whatever was held back and is not a block."""
-        rest, self._pending = ("" if self._inside else self._pending), ""
+        rest, self._pending = self._pending, ""
+        if self._inside:
+            self._inside = False
+            close = CLOSE_RE.search(rest)
+            return rest[close.end() :] if close else ""
         return rest
 
     def _possible_start(self, text: str) -> int:
@@ -130,6 +139,8 @@ def _could_open(fragment: str) -> bool:
     """True when some continuation of `fragment` matches the opener."""
     probe = fragment.lower()
     target = "<tool_calls>"
+    if "```".startswith(probe):
+        return True
     if probe.startswith("```"):
         rest = re.sub(r"^```[a-z]*\s*", "", probe)
         return (
