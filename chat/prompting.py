@@ -78,7 +78,10 @@ def render_turns(messages: Iterable[Message], mode: str) -> list[list[dict]]:
         turn = turns[-1]
         if m.role == Message.Role.TOOL:
             if mode == NATIVE:
-                turn.append({"role": "tool", "tool_call_id": m.tool_call_id, "content": m.content})
+                # A prompt-mode report on a malformed block answers no call: Groq refuses a tool message
+                # without a tool_call_id, which would break the conversation after a GROQ_TOOL_MODE change.
+                if m.tool_call_id:
+                    turn.append({"role": "tool", "tool_call_id": m.tool_call_id, "content": m.content})
             else:
                 pending_results.append({"name": m.tool_name, "result": _parsed(m.content)})
             continue
