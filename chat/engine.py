@@ -101,6 +101,9 @@ class Turn:
         self._round = _Round()
         self._usage: dict = {"prompt_tokens": 0, "completion_tokens": 0, "reasoning_tokens": 0}
         self._started = time.monotonic()
+        # One cancel at most, and none once the outcome is being saved: a second cancel would cut the save
+        # (or the lock release) short and the listener would never get its last event.
+        self._stoppable = True
 
     # --- the caller's side ---------------------------------------------------------------------------------
     def start(self) -> None:
@@ -111,8 +114,11 @@ class Turn:
         )
 
     def stop(self) -> None:
-        """Stop generating: the upstream stream is closed and the partial reply saved as `stopped`."""
-        if self._task and not self._task.done():
+        """Stop generating: the upstream stream is closed and the partial reply saved as `stopped`.
+
+        Pressing Stop again, or while the turn is already saving its answer or error, changes nothing."""
+        if self._stoppable and self._task and not self._task.done():
+            self._stoppable = False
             self._task.cancel()
 
     @property
@@ -159,6 +165,7 @@ class Turn:
             final = TurnDone(message.pk, message.content, str(message.status), self._usage)
             raise
         except Exception as exc:  # every failure ends as a saved, visible state; never a crash for the user
+            self._stoppable = False
             error = llm.translate_error(exc)
             if not isinstance(exc, llm.UpstreamError | TimeoutError):
                 logger.exception("Chat turn failed unexpectedly (conversation %s)", self.conversation_id)
@@ -181,11 +188,18 @@ class Turn:
             completion = await self._stream(messages, allow_tools)
             calls, errors = self._calls_of(completion, allow_tools)
             if not calls and not errors:
+                self._stoppable = False
                 message = await database_sync_to_async(self._save_answer)(completion)
                 return TurnDone(message.pk, message.content, str(message.status), self._usage)
             for call in calls:
                 self._emit(ToolCallStarted(call["id"], call["name"], _display_params(call)))
-            finished = await database_sync_to_async(self._run_tools)(completion, calls, errors)
+            # Shielded: Stop (or the deadline) must not cut this hop off. The tools finish and are saved, and the
+            # stopped reply is saved after them; cancelling a hop whose thread is inside async_to_sync (a task
+            # change announced on commit) would leak asgiref's executor context into this task, and every
+            # later database call of the turn would fail, leaving the listener without a last event.
+            finished = await asyncio.shield(
+                database_sync_to_async(self._run_tools)(completion, calls, errors)
+            )
             for event in finished:
                 self._emit(event)
             messages.extend(self._wire_round(completion, calls, finished))
