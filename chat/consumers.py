@@ -97,6 +97,14 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         text = frame.get("message")
         conversation_id = frame.get("conversation_id") or None
+        if (
+            isinstance(conversation_id, str)
+            and conversation_id.strip().isascii()
+            and conversation_id.strip().isdigit()
+        ):
+            conversation_id = int(
+                conversation_id
+            )  # the form sends strings; the engine keys its turn lock by id
         try:
             turn = await start_turn(user=self.user, text=text, conversation_id=conversation_id)
         except DomainError as exc:

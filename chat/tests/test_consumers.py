@@ -150,7 +150,9 @@ async def test_a_full_turn_streams_fragments_and_creates_the_task(alice, emulato
     assert f'value="{conversation.pk}" hx-swap-oob="true"' in started
     assert 'id="conversation-list" hx-swap-oob="afterbegin"' in started and "buy oat milk" in started
     # the composer is disabled with a Stop button while the turn runs
-    assert 'data-busy="true"' in started and 'id="stop-button"' in started
+    assert 'data-busy="true"' in started and "disabled>" in started
+    assert """id="stop-button" ws-send hx-vals='{"action": "stop"}'>""" in started  # shown
+    assert 'id="send-button" hidden>' in started
     # a tool card, pending then done
     assert re.search(r'class="tool-card pending" id="tool-turn-\d+-\d+"', joined)
     assert re.search(r'class="tool-card done" id="tool-turn-\d+-\d+" hx-swap-oob="true"', joined)
@@ -160,7 +162,7 @@ async def test_a_full_turn_streams_fragments_and_creates_the_task(alice, emulato
     final = turn[-1]
     assert re.search(rf'<div class="md" id="{key}-seg-\d+" hx-swap-oob="true"><p>', final)
     assert f'id="{key}-typing" hx-swap-oob="delete"' in final
-    assert composer_idle(final) and 'id="send-button"' in final
+    assert composer_idle(final) and 'id="send-button">' in final and "'{\"action\": \"stop\"}' hidden>" in final
 
     tasks = await database_sync_to_async(lambda: list(selectors.task_list(owner=alice)))()
     assert [t.title for t in tasks] == ["buy oat milk"]

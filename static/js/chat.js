@@ -81,21 +81,33 @@
     setConnection("open", "Connected");
     if (lostDuringTurn) {
       lostDuringTurn = false;
-      var note = document.createElement("div");
-      note.className = "msg notice";
-      note.setAttribute("role", "status");
-      note.innerHTML = '<div class="msg-body">The connection dropped while the assistant was replying. ' +
-        'The reply is still being saved — <a href="">reload</a> to see it.</div>';
-      transcript.appendChild(note);
-      scrollToBottom();
-      var box = textarea();
-      var send = document.getElementById("send-button");
-      if (box) { box.disabled = false; box.readOnly = false; }
-      if (send) send.disabled = false;
-      var c = controls();
-      if (c) c.dataset.busy = "false";
+      showLostTurn();
     }
   });
+
+  // The socket dropped mid-reply: the server finishes and saves the turn, but this page will not see the rest.
+  // Settle the half-streamed bubble and give the composer back.
+  function showLostTurn() {
+    document.querySelectorAll("#transcript .typing").forEach(function (dots) { dots.remove(); });
+    document.querySelectorAll("#transcript .md.streaming").forEach(function (md) { md.classList.remove("streaming"); });
+    var bubbles = document.querySelectorAll("#transcript article.msg.assistant");
+    var status = bubbles.length ? bubbles[bubbles.length - 1].querySelector(".msg-status") : null;
+    if (status) {
+      status.className = "msg-status stopped";
+      status.setAttribute("role", "status");
+      status.innerHTML = '<span class="badge-stopped">Connection lost</span> The reply is still being saved — ' +
+        '<a href="">reload</a> to see all of it.';
+    }
+    var c = controls();
+    var box = textarea();
+    if (c) { c.dataset.busy = "false"; c.classList.remove("busy"); }
+    if (box) { box.disabled = false; box.readOnly = false; box.placeholder = box.dataset.idlePlaceholder || ""; }
+    var stop = document.getElementById("stop-button");
+    var send = document.getElementById("send-button");
+    if (stop) stop.hidden = true;
+    if (send) { send.hidden = false; send.disabled = false; }
+    if (stickToBottom) scrollToBottom();
+  }
   document.body.addEventListener("htmx:wsClose", function (event) {
     var code = event.detail && event.detail.event ? event.detail.event.code : 0;
     if (code === 4401) {

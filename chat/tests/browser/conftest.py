@@ -15,6 +15,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -170,6 +171,63 @@ def chat_server(tmp_path_factory):
             shutil.copy(log_path, os.environ["BROWSER_SERVER_LOG"])
 
 
+class DroppableProxy:
+    """A loopback TCP proxy in front of the server whose connections can be cut, like a network drop."""
+
+    def __init__(self, target_port: int):
+        self.target_port = target_port
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self.accepting = threading.Event()
+        self.accepting.set()
+        threading.Thread(target=self._serve, daemon=True, name="browser-proxy").start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            if not self.accepting.is_set():
+                client.close()
+                continue
+            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            with self._lock:
+                self._sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        for sock in (source, sink):
+            with contextlib.suppress(OSError):
+                sock.close()
+
+    def drop_all(self) -> None:
+        with self._lock:
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+
+    def close(self) -> None:
+        self._listener.close()
+        self.drop_all()
+
+
+@pytest.fixture
+def proxy(chat_server):
+    proxy = DroppableProxy(urlsplit(chat_server.url).port)
+    yield proxy
+    proxy.close()
+
+
 @pytest.fixture(scope="package")
 def browser(chat_server):
     try:
@@ -227,13 +285,14 @@ def screenshot():
     return take
 
 
-def log_in(page, server: LiveServer, username: str | None = None) -> str:
+def log_in(page, server: LiveServer, username: str | None = None, base_url: str | None = None) -> str:
     username = username or server.new_user()
-    page.goto(f"{server.url}/accounts/login/")
+    base_url = base_url or server.url
+    page.goto(f"{base_url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/")
+    page.wait_for_url(f"{base_url}/")
     wait_connected(page)
     return username
 
