@@ -96,15 +96,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             )
             return
         text = frame.get("message")
-        conversation_id = frame.get("conversation_id") or None
-        if (
-            isinstance(conversation_id, str)
-            and conversation_id.strip().isascii()
-            and conversation_id.strip().isdigit()
-        ):
-            conversation_id = int(
-                conversation_id
-            )  # the form sends strings; the engine keys its turn lock by id
+        conversation_id = _conversation_id(frame.get("conversation_id"))
         try:
             turn = await start_turn(user=self.user, text=text, conversation_id=conversation_id)
         except DomainError as exc:
@@ -186,3 +178,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
             self.user, oob=True, deleted_task_id=deleted
         )
         await self.send(text_data=html)
+
+
+def _conversation_id(value: object) -> object | None:
+    """The form sends the id as a string ("" for a new chat); the engine keys its turn lock by the id, so
+    digits become an int. Anything else goes to the engine as-is, which answers "conversation not found"."""
+    if isinstance(value, str):
+        value = value.strip()
+        if value.isascii() and value.isdigit():
+            return int(value)
+    return value or None
