@@ -99,9 +99,15 @@ class ChatConsumer(AsyncWebsocketConsumer):
         conversation_id = _conversation_id(frame.get("conversation_id"))
         try:
             turn = await start_turn(user=self.user, text=text, conversation_id=conversation_id)
-        except DomainError as exc:
-            draft = text if isinstance(text, str) and exc.code == "message_too_long" else ""
-            await self._notice(exc.message, draft=draft)
+        except DomainError as exc:  # nothing was saved: give the text back to edit or resend
+            await self._notice(exc.message, draft=text if isinstance(text, str) else "")
+            return
+        except Exception:
+            logger.exception("Could not start a chat turn")
+            await self._notice(
+                "Something went wrong on our side. Please try again.",
+                draft=text if isinstance(text, str) else "",
+            )
             return
         self._turn = turn
         live = LiveTurn(user_message=turn.user_message, new_conversation=conversation_id is None)

@@ -162,7 +162,7 @@ async def test_a_full_turn_streams_fragments_and_creates_the_task(alice, emulato
     final = turn[-1]
     assert re.search(rf'<div class="md" id="{key}-seg-\d+" hx-swap-oob="true"><p>', final)
     assert f'id="{key}-typing" hx-swap-oob="delete"' in final
-    assert composer_idle(final) and 'id="send-button">' in final and "'{\"action\": \"stop\"}' hidden>" in final
+    assert composer_idle(final) and 'id="send-button">' in final and '\'{"action": "stop"}\' hidden>' in final
 
     tasks = await database_sync_to_async(lambda: list(selectors.task_list(owner=alice)))()
     assert [t.title for t in tasks] == ["buy oat milk"]
@@ -260,6 +260,21 @@ async def test_rate_limit_is_an_error_bubble(alice, emulator, settings):
     frame = await communicator.receive_from(timeout=5)
 
     assert "too fast" in frame and composer_idle(frame)
+    assert ">hello again</textarea>" in frame  # not saved, so the text comes back to resend
+    await communicator.disconnect()
+
+
+async def test_an_unexpected_failure_to_start_still_gives_the_composer_back(alice, monkeypatch):
+    async def broken(**kwargs):
+        raise RuntimeError("database is down")
+
+    monkeypatch.setattr("chat.consumers.start_turn", broken)
+    communicator = await connect(await database_sync_to_async(session_headers)(alice))
+    await send(communicator, "hello")
+
+    frame = await communicator.receive_from(timeout=5)
+
+    assert "Something went wrong" in frame and composer_idle(frame) and ">hello</textarea>" in frame
     await communicator.disconnect()
 
 
