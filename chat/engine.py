@@ -104,6 +104,7 @@ class Turn:
         # One cancel at most, and none once the outcome is being saved: a second cancel would cut the save
         # (or the lock release) short and the listener would never get its last event.
         self._stoppable = True
+        self._tools_hop: asyncio.Future | None = None  # a round's tool calls, while they run
 
     # --- the caller's side ---------------------------------------------------------------------------------
     def start(self) -> None:
@@ -161,11 +162,13 @@ class Turn:
             async with asyncio.timeout_at(deadline):
                 final = await self._loop(messages)
         except asyncio.CancelledError:
+            await self._report_interrupted_tools()
             message = await self._save_interrupted(Message.Status.STOPPED, "stopped", "")
             final = TurnDone(message.pk, message.content, str(message.status), self._usage)
             raise
         except Exception as exc:  # every failure ends as a saved, visible state; never a crash for the user
             self._stoppable = False
+            await self._report_interrupted_tools()
             error = llm.translate_error(exc)
             if not isinstance(exc, llm.UpstreamError | TimeoutError):
                 logger.exception("Chat turn failed unexpectedly (conversation %s)", self.conversation_id)
@@ -180,6 +183,14 @@ class Turn:
             await database_sync_to_async(release_turn_lock)(self.conversation_id)
             if final is not None:
                 self._emit(final)
+
+    async def _report_interrupted_tools(self) -> None:
+        """Stop or the deadline came while tools ran: they still finish (shielded); report their results so
+        the listener's tool cards don't stay pending."""
+        hop, self._tools_hop = self._tools_hop, None
+        if hop is not None:
+            for event in await hop:
+                self._emit(event)
 
     async def _loop(self, messages: list[dict]) -> TurnDone:
         max_rounds = settings.AGENT_MAX_TOOL_ROUNDS
@@ -197,9 +208,11 @@ class Turn:
             # stopped reply is saved after them; cancelling a hop whose thread is inside async_to_sync (a task
             # change announced on commit) would leak asgiref's executor context into this task, and every
             # later database call of the turn would fail, leaving the listener without a last event.
-            finished = await asyncio.shield(
+            self._tools_hop = asyncio.ensure_future(
                 database_sync_to_async(self._run_tools)(completion, calls, errors)
             )
+            finished = await asyncio.shield(self._tools_hop)
+            self._tools_hop = None
             for event in finished:
                 self._emit(event)
             messages.extend(self._wire_round(completion, calls, finished))

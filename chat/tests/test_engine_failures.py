@@ -315,6 +315,8 @@ async def test_stop_while_a_tool_runs(emulator, user):
                 if isinstance(event, ToolCallStarted):
                     turn.stop()
         assert isinstance(events[-1], TurnDone) and events[-1].status == "stopped"
+        # The listener hears how the tool ended, so its card doesn't stay pending.
+        assert [e.kind for e in events if e.kind.startswith("tool")] == ["tool_call", "tool_result"]
         messages = await transcript(turn.conversation_id)
         assert [(m.role, m.status) for m in messages] == [
             ("user", "complete"),
