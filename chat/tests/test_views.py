@@ -112,6 +112,17 @@ def test_a_conversation_opens_with_its_transcript_in_order(client_in, user):
     assert 'class="msg-status error"' in html and "The assistant is unavailable right now." in html
 
 
+def test_a_question_still_waiting_for_its_reply_says_so(client_in, user):
+    conversation = Conversation.objects.create(owner=user, title="Waiting")
+    Message.objects.create(conversation=conversation, role="user", content="are you there?")
+
+    html = client_in.get(f"/c/{conversation.pk}/").content.decode()
+
+    assert 'id="no-reply-yet"' in html
+    conversation_with_turns(user)  # a finished transcript has no such note
+    assert 'id="no-reply-yet"' not in client_in.get(f"/c/{conversation.pk + 1}/").content.decode()
+
+
 def test_the_c_query_parameter_opens_a_conversation_too(client_in, user):
     conversation = conversation_with_turns(user)
     assert "Once upon a" in client_in.get(f"/?c={conversation.pk}").content.decode()
