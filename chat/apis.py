@@ -101,6 +101,7 @@ class ChatApi(APIView):
                     "conversation_id": result.conversation_id,
                     "response": result.response,
                     "tool_calls": result.tool_calls,
+                    "offline_demo": result.offline_demo,
                 }
             ).data
         )

@@ -58,6 +58,7 @@ class TurnResult:
     tool_calls: list[dict] = field(default_factory=list)
     usage: dict = field(default_factory=dict)
     error: TurnFailed | None = None
+    offline_demo: bool = False
 
 
 async def start_turn(
@@ -136,13 +137,30 @@ class Turn:
     async def result(self) -> TurnResult:
         """Run to the end and collect the outcome (the non-streaming API)."""
         calls: list[dict] = []
+        offline = False
         async for event in self.events():
-            if isinstance(event, ToolCallFinished):
+            if isinstance(event, TurnStarted):
+                offline = event.offline_demo
+            elif isinstance(event, ToolCallFinished):
                 calls.append({"tool": event.name, "params": event.params, "result": event.result})
             elif isinstance(event, TurnDone):
-                return TurnResult(self.conversation_id, event.content, event.status, calls, event.usage)
+                return TurnResult(
+                    self.conversation_id,
+                    event.content,
+                    event.status,
+                    calls,
+                    event.usage,
+                    offline_demo=offline,
+                )
             elif isinstance(event, TurnFailed):
-                return TurnResult(self.conversation_id, event.partial_content, "error", calls, error=event)
+                return TurnResult(
+                    self.conversation_id,
+                    event.partial_content,
+                    "error",
+                    calls,
+                    error=event,
+                    offline_demo=offline,
+                )
         raise AssertionError("a turn always ends with done or failed")
 
     # --- the turn ------------------------------------------------------------------------------------------

@@ -19,6 +19,9 @@ class ChatOutputSerializer(serializers.Serializer):
     conversation_id = serializers.IntegerField()
     response = serializers.CharField()
     tool_calls = ToolCallOutputSerializer(many=True)
+    offline_demo = serializers.BooleanField(
+        help_text="True when the built-in offline demo assistant answered."
+    )
 
 
 class ErrorSerializer(serializers.Serializer):

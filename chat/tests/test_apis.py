@@ -22,7 +22,8 @@ def test_add_list_complete_rename_delete_through_chat(token_client, user, emulat
     r = chat(token_client, "add a task to buy milk")
     assert r.status_code == 200, r.content
     body = r.json()
-    assert set(body) == {"conversation_id", "response", "tool_calls"}
+    assert set(body) == {"conversation_id", "response", "tool_calls", "offline_demo"}
+    assert body["offline_demo"] is False  # a key is set (the emulator stands in for Groq here)
     [call] = body["tool_calls"]
     assert call["tool"] == "add_task" and call["params"] == {"title": "buy milk"}
     task_id = call["result"]["task_id"]
@@ -93,6 +94,13 @@ def test_original_endpoint_works_with_bearer_token_and_refuses_foreign_user_id(u
     r = chat(client, "add a task to water plants", url=f"/api/{other_user.pk}/chat")
     assert r.status_code == 403 and r.json()["code"] == "permission_denied"
     assert not selectors.task_list(owner=other_user).exists()
+
+
+def test_offline_demo_says_so(token_client, settings):
+    settings.GROQ_API_KEY = settings.GROQ_BASE_URL = ""  # the built-in emulator answers
+    r = chat(token_client, "add a task to buy milk")
+    assert r.status_code == 200 and r.json()["offline_demo"] is True
+    assert r.json()["tool_calls"][0]["result"]["status"] == "created"
 
 
 def test_unauthenticated_is_401_json(api_client, emulator):
