@@ -14,7 +14,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--chunk-delay", type=float, default=0.02, help="seconds between stream chunks")
     parser.add_argument("--verbose", action="store_true", help="log every HTTP request")
     args = parser.parse_args(argv)
-    server = EmulatorServer(host=args.host, port=args.port, chunk_delay=args.chunk_delay, verbose=args.verbose)
+    server = EmulatorServer(
+        host=args.host, port=args.port, chunk_delay=args.chunk_delay, verbose=args.verbose
+    )
     server.start()
     print(f"Groq emulator listening on {server.base_url} (set GROQ_BASE_URL to this)", flush=True)
     try:

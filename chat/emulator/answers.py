@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-_VERBS = {"add_task": "add the task", "list_tasks": "list your tasks", "complete_task": "complete",
-          "delete_task": "delete", "update_task": "update"}
+_VERBS = {
+    "add_task": "add the task",
+    "list_tasks": "list your tasks",
+    "complete_task": "complete",
+    "delete_task": "delete",
+    "update_task": "update",
+}
 _LIST_TITLES = {"pending": "your pending tasks", "completed": "your completed tasks", "all": "all your tasks"}
 
 
@@ -113,5 +118,5 @@ def long_story(words: int = 400) -> str:
         out.append(sentence)
         count += len(sentence.split())
         i += 1
-    paragraphs = [" ".join(out[j:j + 4]) for j in range(0, len(out), 4)]
+    paragraphs = [" ".join(out[j : j + 4]) for j in range(0, len(out), 4)]
     return "\n\n".join(paragraphs) + "\n\nThe end."

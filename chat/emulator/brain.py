@@ -34,7 +34,9 @@ class State:
     latest_list: list[dict[str, Any]] | None = None
     last_id: int | None = None
     fresh: bool = False  # a list was fetched during this turn
-    events: list[tuple[str, Any]] = field(default_factory=list)  # ("result", (Result, explicit)) | ("note", str)
+    events: list[tuple[str, Any]] = field(
+        default_factory=list
+    )  # ("result", (Result, explicit)) | ("note", str)
 
     def see(self, res: Result) -> None:
         data = res.result if isinstance(res.result, dict) else {}
@@ -153,7 +155,9 @@ def plan(intents: list[Intent], before: list[Result], after: list[Result]) -> tu
         if pending:
             break  # this step depends on results still to come
         task_id, note = _resolve(intent, state)
-        stale_title = bool(note) and intent.target is not None and intent.target.kind == "title" and not state.fresh
+        stale_title = (
+            bool(note) and intent.target is not None and intent.target.kind == "title" and not state.fresh
+        )
         if (task_id is None and note is None) or stale_title:
             status = "pending" if state.latest_list is None else "all"
             if not step(ToolCall("list_tasks", {"status": status}), False):
@@ -174,29 +178,40 @@ def respond(messages: list[dict[str, Any]], native: bool, allow_tools: bool = Tr
     """
     text, before, after = read_history(messages)
     if LONG.search(text):
-        return Reply(content=answers.long_story(), reasoning="The user wants a long piece of writing, so I will "
-                     "write a long, calm story about an organised day.")
+        return Reply(
+            content=answers.long_story(),
+            reasoning="The user wants a long piece of writing, so I will "
+            "write a long, calm story about an organised day.",
+        )
     intents = parse_request(text)
     if not intents:
         hello = bool(GREETING.match(text.strip()))
-        return Reply(content=answers.help_text(hello),
-                     reasoning="The user's message does not map to a task action I understand, so I will explain "
-                               "what the offline demo assistant can do.")
+        return Reply(
+            content=answers.help_text(hello),
+            reasoning="The user's message does not map to a task action I understand, so I will explain "
+            "what the offline demo assistant can do.",
+        )
     calls, state = plan(intents, before, after)
     wants = "The user wants to " + "; then ".join(i.describe() for i in intents) + "."
     if not calls:
-        return Reply(content=answers.summary(state.events),
-                     reasoning=f"{wants} All the needed tool calls are done, so I will summarise the results.")
+        return Reply(
+            content=answers.summary(state.events),
+            reasoning=f"{wants} All the needed tool calls are done, so I will summarise the results.",
+        )
     if not allow_tools:
         so_far = answers.summary(state.events) + "\n\n" if state.events else ""
-        return Reply(content=so_far + "I couldn't finish everything: I'm not allowed to use tools for this reply. "
-                     "Ask me again to continue.",
-                     reasoning=f"{wants} Tools are switched off for this reply, so I will report what is done.")
+        return Reply(
+            content=so_far + "I couldn't finish everything: I'm not allowed to use tools for this reply. "
+            "Ask me again to continue.",
+            reasoning=f"{wants} Tools are switched off for this reply, so I will report what is done.",
+        )
     names = ", ".join(f"{c.name}({c.arguments_json})" for c in calls)
     done = sum(1 for kind, _ in state.events if kind == "result")
     progress = f" {done} step(s) are already done." if done else ""
     reasoning = f"{wants}{progress} Next I will call {names}."
     if native:
         return Reply(reasoning=reasoning, tool_calls=calls)
-    block = json.dumps({"tools": [{"name": c.name, "params": c.arguments} for c in calls]}, ensure_ascii=False)
+    block = json.dumps(
+        {"tools": [{"name": c.name, "params": c.arguments} for c in calls]}, ensure_ascii=False
+    )
     return Reply(reasoning=reasoning, content=f"Let me take care of that.\n<TOOL_CALLS>{block}</TOOL_CALLS>")

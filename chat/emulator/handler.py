@@ -81,8 +81,14 @@ class Handler(BaseHTTPRequestHandler):
                 self.rfile.readline()
         return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
-    def _head(self, status: int, ctype: str, rid: str, extra: dict[str, str] | None = None,
-              length: int | None = None) -> None:
+    def _head(
+        self,
+        status: int,
+        ctype: str,
+        rid: str,
+        extra: dict[str, str] | None = None,
+        length: int | None = None,
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         if length is None:
@@ -95,7 +101,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.end_headers()
 
-    def _json(self, status: int, body: Any, rid: str | None = None, extra: dict[str, str] | None = None) -> None:
+    def _json(
+        self, status: int, body: Any, rid: str | None = None, extra: dict[str, str] | None = None
+    ) -> None:
         data = json.dumps(body, ensure_ascii=False).encode()
         self._head(status, "application/json", rid or request_id(), extra, len(data))
         self.wfile.write(data)
@@ -126,8 +134,16 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path in ("/_emulator/health", "/_emulator"):
             self._json(200, {"ok": True})
         elif self.path == "/openai/v1/models":
-            self._json(200, {"object": "list", "data": [
-                {"id": m, "object": "model", "created": 0, "owned_by": "emulator", "active": True} for m in MODELS]})
+            self._json(
+                200,
+                {
+                    "object": "list",
+                    "data": [
+                        {"id": m, "object": "model", "created": 0, "owned_by": "emulator", "active": True}
+                        for m in MODELS
+                    ],
+                },
+            )
         else:
             self._not_found()
 
@@ -141,8 +157,14 @@ class Handler(BaseHTTPRequestHandler):
             self._not_found()
 
     def _not_found(self) -> None:
-        self._json(404, error_body(f"Unknown request URL: {self.command} {self.path}. Please check the URL.",
-                                   "invalid_request_error", "unknown_url"))
+        self._json(
+            404,
+            error_body(
+                f"Unknown request URL: {self.command} {self.path}. Please check the URL.",
+                "invalid_request_error",
+                "unknown_url",
+            ),
+        )
 
     def _control(self, action: str, raw: bytes) -> None:
         try:
@@ -169,14 +191,26 @@ class Handler(BaseHTTPRequestHandler):
         try:
             body = json.loads(raw)
         except ValueError:
-            self._json(400, error_body("Failed to parse the request body as JSON", "invalid_request_error",
-                                       "invalid_json"), rid)
+            self._json(
+                400,
+                error_body(
+                    "Failed to parse the request body as JSON", "invalid_request_error", "invalid_json"
+                ),
+                rid,
+            )
             return
         self.emu._record(body)
         auth = self.headers.get("Authorization", "")
         if not auth.startswith("Bearer ") or not auth[7:].strip():
-            self._json(401, error_body("Missing API key. Pass it as 'Authorization: Bearer <key>'.",
-                                       "invalid_request_error", "invalid_api_key"), rid)
+            self._json(
+                401,
+                error_body(
+                    "Missing API key. Pass it as 'Authorization: Bearer <key>'.",
+                    "invalid_request_error",
+                    "invalid_api_key",
+                ),
+                rid,
+            )
             return
         if auth[7:].strip().startswith("invalid"):
             self._json(401, error_body("Invalid API Key", "invalid_request_error", "invalid_api_key"), rid)
@@ -215,11 +249,18 @@ class Handler(BaseHTTPRequestHandler):
             self._json(fault.status, status_error(fault.status, model, fault.code, fault.message), rid, extra)
             return True
         if fault.kind == "tool_use_failed":
-            self._json(400, error_body(
-                fault.message or "Failed to call a function. Please adjust your prompt. "
-                                 "See 'failed_generation' for more details.",
-                "invalid_request_error", fault.code or "tool_use_failed",
-                failed_generation=fault.failed_generation or DEFAULT_FAILED_GENERATION), rid)
+            self._json(
+                400,
+                error_body(
+                    fault.message
+                    or "Failed to call a function. Please adjust your prompt. "
+                    "See 'failed_generation' for more details.",
+                    "invalid_request_error",
+                    fault.code or "tool_use_failed",
+                    failed_generation=fault.failed_generation or DEFAULT_FAILED_GENERATION,
+                ),
+                rid,
+            )
             return True
         if fault.kind == "drop":
             self._abort()
@@ -250,9 +291,14 @@ class Handler(BaseHTTPRequestHandler):
         reply, cut = truncate(reply, limit)
         finish = "length" if cut else finish or ("tool_calls" if reply.tool_calls else "stop")
         prompt = json.dumps(body["messages"], ensure_ascii=False) + json.dumps(body.get("tools") or [])
-        completion = Completion(model=model, reply=reply, finish_reason=finish, request_id=rid,
-                                prompt_tokens=estimate_tokens(prompt),
-                                include_reasoning=body.get("include_reasoning") is not False)
+        completion = Completion(
+            model=model,
+            reply=reply,
+            finish_reason=finish,
+            request_id=rid,
+            prompt_tokens=estimate_tokens(prompt),
+            include_reasoning=body.get("include_reasoning") is not False,
+        )
         self.emu._spend(completion.usage()["total_tokens"])
         return completion, split
 
@@ -268,8 +314,15 @@ class Handler(BaseHTTPRequestHandler):
                     self._abort()
                     return
                 if fault.kind == "sse_error":
-                    self._chunk(sse(error_body(fault.message or "Service Unavailable: the model stream failed",
-                                               "internal_server_error", fault.code or "internal_server_error")))
+                    self._chunk(
+                        sse(
+                            error_body(
+                                fault.message or "Service Unavailable: the model stream failed",
+                                "internal_server_error",
+                                fault.code or "internal_server_error",
+                            )
+                        )
+                    )
                     self._chunk(b"")
                     return
                 if fault.kind == "stall":

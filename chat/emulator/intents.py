@@ -7,23 +7,43 @@ from dataclasses import dataclass, field
 from typing import Any
 
 ORDINALS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-    "ninth": 9, "tenth": 10, "last": -1,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "last": -1,
 }
-_VERBS = (r"add|create|remind|put|show|list|display|view|see|what|which|whats|what's|give|get|tell|complete|"
-          r"finish|mark|check|tick|close|delete|remove|drop|erase|rename|change|update|edit|set|also|please|"
-          r"then|i")
+_VERBS = (
+    r"add|create|remind|put|show|list|display|view|see|what|which|whats|what's|give|get|tell|complete|"
+    r"finish|mark|check|tick|close|delete|remove|drop|erase|rename|change|update|edit|set|also|please|"
+    r"then|i"
+)
 _SPLIT = re.compile(rf"\s*(?:[.!?;]+\s+|,?\s+(?:and\s+then|and|then)\s+|,\s+)(?=(?:{_VERBS})\b)", re.I)
-_POLITE = re.compile(r"^(?:(?:please|also|then|ok(?:ay)?|now|hey|so)[\s,]+|(?:can|could|would|will) you\s+"
-                     r"(?:please\s+)?|i(?:'d| would) like (?:you )?to\s+|i want (?:you )?to\s+)+", re.I)
+_POLITE = re.compile(
+    r"^(?:(?:please|also|then|ok(?:ay)?|now|hey|so)[\s,]+|(?:can|could|would|will) you\s+"
+    r"(?:please\s+)?|i(?:'d| would) like (?:you )?to\s+|i want (?:you )?to\s+)+",
+    re.I,
+)
 
 _DONE = r"(?:as\s+)?(?:done|complete|completed|finished|checked(?:\s+off)?)"
 _RENAME = re.compile(r"^(?:rename|retitle)\s+(?P<t>.+?)\s+(?:to|as)\s+(?P<v>.+)$", re.I)
-_TITLE = re.compile(r"^(?:change|update|set|edit)\s+(?:the\s+)?(?:title|name)\s+(?:of|for)\s+(?P<t>.+?)\s+"
-                    r"to\s+(?P<v>.+)$", re.I)
+_TITLE = re.compile(
+    r"^(?:change|update|set|edit)\s+(?:the\s+)?(?:title|name)\s+(?:of|for)\s+(?P<t>.+?)\s+"
+    r"to\s+(?P<v>.+)$",
+    re.I,
+)
 _TITLE2 = re.compile(r"^(?:change|update|edit)\s+(?P<t>.+?)(?:'s)?\s+(?:title|name)\s+to\s+(?P<v>.+)$", re.I)
-_DESC = re.compile(r"^(?:change|update|set|edit)\s+(?:the\s+)?description\s+(?:of|for|on)\s+(?P<t>.+?)\s+"
-                   r"to\s+(?P<v>.+)$", re.I)
+_DESC = re.compile(
+    r"^(?:change|update|set|edit)\s+(?:the\s+)?description\s+(?:of|for|on)\s+(?P<t>.+?)\s+"
+    r"to\s+(?P<v>.+)$",
+    re.I,
+)
 _DESC2 = re.compile(r"^(?:change|update|edit)\s+(?P<t>.+?)(?:'s)?\s+description\s+to\s+(?P<v>.+)$", re.I)
 _CHANGE = re.compile(r"^(?:change|update|edit)\s+(?P<t>(?:task\s*)?#?\s*\d+)\s+to\s+(?P<v>.+)$", re.I)
 _COMPLETE = [
@@ -33,28 +53,51 @@ _COMPLETE = [
     re.compile(rf"^(?P<t>.+?)\s+is\s+{_DONE}$", re.I),
     re.compile(r"^i(?:'ve| have)?\s+(?:finished|completed|done)\s+(?P<t>.+)$", re.I),
 ]
-_DELETE = re.compile(r"^(?:delete|remove|drop|erase|get\s+rid\s+of|cancel|trash)\s+(?P<t>.+?)"
-                     r"(?:\s+from\s+(?:my|the)\s+(?:list|tasks|todo\s+list|to-do\s+list))?$", re.I)
+_DELETE = re.compile(
+    r"^(?:delete|remove|drop|erase|get\s+rid\s+of|cancel|trash)\s+(?P<t>.+?)"
+    r"(?:\s+from\s+(?:my|the)\s+(?:list|tasks|todo\s+list|to-do\s+list))?$",
+    re.I,
+)
 _ADD = [
-    re.compile(r"^(?:remind\s+me\s+to|don'?t\s+let\s+me\s+forget\s+to|i\s+need\s+to|i\s+have\s+to)\s+(?P<v>.+)$",
-               re.I),
-    re.compile(r"^(?:add|create|make|new|put)\s+(?:a\s+|an\s+)?(?:new\s+)?(?:task|todo|to-do|reminder|item)\b"
-               r"\s*(?:to\s+|:\s*|called\s+|named\s+|titled\s+|for\s+|-\s*)?(?P<v>.+)$", re.I),
+    re.compile(
+        r"^(?:remind\s+me\s+to|don'?t\s+let\s+me\s+forget\s+to|i\s+need\s+to|i\s+have\s+to)\s+(?P<v>.+)$",
+        re.I,
+    ),
+    re.compile(
+        r"^(?:add|create|make|new|put)\s+(?:a\s+|an\s+)?(?:new\s+)?(?:task|todo|to-do|reminder|item)\b"
+        r"\s*(?:to\s+|:\s*|called\s+|named\s+|titled\s+|for\s+|-\s*)?(?P<v>.+)$",
+        re.I,
+    ),
     re.compile(r"^(?:add|put)\s*:?\s+(?P<v>.+)$", re.I),
 ]
 _ADD_TAIL = re.compile(r"\s+(?:to|on|onto)\s+(?:my|the)\s+(?:todo\s+|to-do\s+|task\s+)?(?:list|tasks)$", re.I)
-_WITH_DESC = re.compile(r"^(?P<v>.+?)[\s,]+(?:with|and)\s+(?:the\s+|a\s+)?(?:description|details?|notes?)"
-                        r"\s*(?::|of|saying)?\s*(?P<d>.+)$", re.I)
-_LIST_START = re.compile(r"^(?:show|list|display|view|see|what|which|whats|what's|give|get|tell|read|how\s+many|"
-                         r"do\s+i\s+have|my\b)", re.I)
-_LIST_WORDS = re.compile(r"\b(?:tasks?|todos?|to-dos?|list|completed|done|finished|pending|open|outstanding|"
-                         r"left|remaining|need\s+to\s+do|to\s+do)\b", re.I)
-_PENDING = re.compile(r"\b(?:pending|open|outstanding|incomplete|unfinished|left|remaining|todo|to\s+do|"
-                      r"not\s+done|active|need\s+to)\b", re.I)
+_WITH_DESC = re.compile(
+    r"^(?P<v>.+?)[\s,]+(?:with|and)\s+(?:the\s+|a\s+)?(?:description|details?|notes?)"
+    r"\s*(?::|of|saying)?\s*(?P<d>.+)$",
+    re.I,
+)
+_LIST_START = re.compile(
+    r"^(?:show|list|display|view|see|what|which|whats|what's|give|get|tell|read|how\s+many|"
+    r"do\s+i\s+have|my\b)",
+    re.I,
+)
+_LIST_WORDS = re.compile(
+    r"\b(?:tasks?|todos?|to-dos?|list|completed|done|finished|pending|open|outstanding|"
+    r"left|remaining|need\s+to\s+do|to\s+do)\b",
+    re.I,
+)
+_PENDING = re.compile(
+    r"\b(?:pending|open|outstanding|incomplete|unfinished|left|remaining|todo|to\s+do|"
+    r"not\s+done|active|need\s+to)\b",
+    re.I,
+)
 _COMPLETED = re.compile(r"\b(?:completed|done|finished|complete|closed|checked\s+off)\b", re.I)
 _ID = re.compile(r"^(?:task|todo|item)?\s*(?:number|no\.?|num|#)?\s*#?\s*(\d+)$", re.I)
-_ORD = re.compile(r"^(?:the\s+)?(?:(" + "|".join(ORDINALS) + r")|(\d+)(?:st|nd|rd|th))"
-                  r"(?:\s+(?:one|task|todo|item|pending\s+task|one\s+on\s+the\s+list))?$", re.I)
+_ORD = re.compile(
+    r"^(?:the\s+)?(?:(" + "|".join(ORDINALS) + r")|(\d+)(?:st|nd|rd|th))"
+    r"(?:\s+(?:one|task|todo|item|pending\s+task|one\s+on\s+the\s+list))?$",
+    re.I,
+)
 _IT = re.compile(r"^(?:it|that|this|that\s+one|this\s+one|that\s+task|this\s+task)$", re.I)
 LONG = re.compile(r"long\s+story|write\s+(?:me\s+)?a\s+long", re.I)
 GREETING = re.compile(r"^(?:hi|hello|hey|good\s+(?:morning|afternoon|evening)|yo)\b", re.I)
@@ -128,13 +171,25 @@ def parse_clause(text: str) -> Intent | None:
     text = clean(_POLITE.sub("", clean(text)))
     if not text:
         return None
-    for rx, key in ((_DESC, "description"), (_DESC2, "description"), (_TITLE, "title"), (_TITLE2, "title"),
-                    (_RENAME, "title"), (_CHANGE, "title")):
+    for rx, key in (
+        (_DESC, "description"),
+        (_DESC2, "description"),
+        (_TITLE, "title"),
+        (_TITLE2, "title"),
+        (_RENAME, "title"),
+        (_CHANGE, "title"),
+    ):
         if m := rx.match(text):
             return _update(m, key)
-    if _LIST_START.match(text) and _LIST_WORDS.search(text) and not re.match(r"^(?:mark|complete)\b", text, re.I):
+    if (
+        _LIST_START.match(text)
+        and _LIST_WORDS.search(text)
+        and not re.match(r"^(?:mark|complete)\b", text, re.I)
+    ):
         status = "pending" if _PENDING.search(text) else "completed" if _COMPLETED.search(text) else "all"
-        if re.search(r"\ball\b", text, re.I) and not re.search(r"\ball\s+(?:my\s+)?(?:pending|open)", text, re.I):
+        if re.search(r"\ball\b", text, re.I) and not re.search(
+            r"\ball\s+(?:my\s+)?(?:pending|open)", text, re.I
+        ):
             status = "all"
         return Intent("list", {"status": status})
     for rx in _COMPLETE:

@@ -15,8 +15,9 @@ from .handler import EmulatorHTTPServer, Handler
 class EmulatorServer:
     """A local Groq-compatible server for demo mode and tests; see the package docstring."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, chunk_delay: float = 0.0,
-                 verbose: bool = False) -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, chunk_delay: float = 0.0, verbose: bool = False
+    ) -> None:
         self.host, self.port, self.chunk_delay, self.verbose = host, port, chunk_delay, verbose
         self.requests: list[dict[str, Any]] = []
         self.disconnects = 0  # streams/responses the client abandoned mid-way (e.g. "stop generating")
@@ -38,8 +39,12 @@ class EmulatorServer:
         self._httpd = EmulatorHTTPServer((self.host, self.port), Handler)
         self._httpd.emulator = self
         self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name=f"groq-emulator:{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"groq-emulator:{self.port}",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
@@ -117,8 +122,10 @@ class EmulatorServer:
             start, count, tokens = self._window
         reset = max(0.0, 60 - (time.monotonic() - start))
         return {
-            "x-ratelimit-limit-requests": "1000", "x-ratelimit-limit-tokens": "250000",
+            "x-ratelimit-limit-requests": "1000",
+            "x-ratelimit-limit-tokens": "250000",
             "x-ratelimit-remaining-requests": str(max(0, 1000 - count)),
             "x-ratelimit-remaining-tokens": str(max(0, 250000 - tokens)),
-            "x-ratelimit-reset-requests": f"{reset:.2f}s", "x-ratelimit-reset-tokens": f"{min(reset, 7.66):.2f}s",
+            "x-ratelimit-reset-requests": f"{reset:.2f}s",
+            "x-ratelimit-reset-tokens": f"{min(reset, 7.66):.2f}s",
         }

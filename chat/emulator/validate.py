@@ -160,9 +160,14 @@ def validate(body: Any) -> Error | None:
         if err:
             return err
     choice = body.get("tool_choice")
-    if choice is not None and choice not in ("auto", "none", "required") and not (
-            isinstance(choice, dict) and isinstance((choice.get("function") or {}).get("name"), str)):
-        return _bad("'tool_choice' : must be 'auto', 'none', 'required' or a named function", "invalid_parameter")
+    if (
+        choice is not None
+        and choice not in ("auto", "none", "required")
+        and not (isinstance(choice, dict) and isinstance((choice.get("function") or {}).get("name"), str))
+    ):
+        return _bad(
+            "'tool_choice' : must be 'auto', 'none', 'required' or a named function", "invalid_parameter"
+        )
     if choice is not None and choice != "none" and not body.get("tools"):
         return _bad("'tool_choice' is only allowed when 'tools' are specified", "invalid_parameter")
     if body.get("reasoning_format") is not None and body.get("include_reasoning") is not None:

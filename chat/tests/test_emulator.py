@@ -23,10 +23,14 @@ TOOLS = [
     {"type": "function", "function": {"name": name, "description": name, "parameters": {"type": "object"}}}
     for name in ("add_task", "list_tasks", "complete_task", "delete_task", "update_task")
 ]
-PENDING = {"status": "pending", "total": 2, "tasks": [
-    {"id": 7, "title": "Buy milk", "description": "", "completed": False},
-    {"id": 9, "title": "Walk the dog", "description": "before work", "completed": False},
-]}
+PENDING = {
+    "status": "pending",
+    "total": 2,
+    "tasks": [
+        {"id": 7, "title": "Buy milk", "description": "", "completed": False},
+        {"id": 9, "title": "Walk the dog", "description": "before work", "completed": False},
+    ],
+}
 
 
 @pytest.fixture(scope="module")
@@ -76,15 +80,21 @@ def collect(stream) -> dict[str, Any]:
 
 def tool_turn(messages: list[dict[str, Any]], message: Any, results: list[dict[str, Any]]) -> None:
     """Append the assistant tool-call message (no reasoning!) and one tool message per call."""
-    calls = [{"id": tc.id, "type": "function", "function": {"name": tc.function.name,
-                                                             "arguments": tc.function.arguments}}
-             for tc in message.tool_calls]
+    calls = [
+        {
+            "id": tc.id,
+            "type": "function",
+            "function": {"name": tc.function.name, "arguments": tc.function.arguments},
+        }
+        for tc in message.tool_calls
+    ]
     messages.append({"role": "assistant", "content": message.content or "", "tool_calls": calls})
     for call, result in zip(calls, results, strict=True):
         messages.append({"role": "tool", "tool_call_id": call["id"], "content": json.dumps(result)})
 
 
 # ---- plain completions ------------------------------------------------------------------------------------
+
 
 def test_json_completion_shape(client, srv):
     resp = client.chat.completions.create(model=MODEL, messages=user("hello"))
@@ -115,8 +125,9 @@ def test_stream_has_role_reasoning_content_and_usage(client):
 
 
 def test_include_reasoning_false_hides_reasoning(client):
-    out = collect(client.chat.completions.create(model=MODEL, messages=user("hi"), stream=True,
-                                                 include_reasoning=False))
+    out = collect(
+        client.chat.completions.create(model=MODEL, messages=user("hi"), stream=True, include_reasoning=False)
+    )
     assert out["reasoning"] == "" and out["content"]
     resp = client.chat.completions.create(model=MODEL, messages=user("hi"), include_reasoning=False)
     assert resp.choices[0].message.reasoning is None
@@ -128,19 +139,29 @@ def test_rate_limit_headers_on_success_and_error(client, srv):
     with pytest.raises(groq.InternalServerError) as err:
         client.chat.completions.create(model=MODEL, messages=user("hi"))
     for headers in (raw.headers, err.value.response.headers):
-        for key in ("limit-requests", "limit-tokens", "remaining-requests", "remaining-tokens",
-                    "reset-requests", "reset-tokens"):
+        for key in (
+            "limit-requests",
+            "limit-tokens",
+            "remaining-requests",
+            "remaining-tokens",
+            "reset-requests",
+            "reset-tokens",
+        ):
             assert headers[f"x-ratelimit-{key}"]
         assert headers["x-request-id"].startswith("req_")
 
 
 def test_max_completion_tokens_truncates_with_length(client):
-    resp = client.chat.completions.create(model=MODEL, messages=user("write a long story"),
-                                          max_completion_tokens=60)
+    resp = client.chat.completions.create(
+        model=MODEL, messages=user("write a long story"), max_completion_tokens=60
+    )
     assert resp.choices[0].finish_reason == "length"
     assert resp.usage.completion_tokens <= 60
-    out = collect(client.chat.completions.create(model=MODEL, messages=user("write a long story"),
-                                                 max_tokens=60, stream=True))
+    out = collect(
+        client.chat.completions.create(
+            model=MODEL, messages=user("write a long story"), max_tokens=60, stream=True
+        )
+    )
     assert out["finish"] == "length" and len(out["content"] + out["reasoning"]) <= 240
 
 
@@ -150,6 +171,7 @@ def test_long_story_is_long(client):
 
 
 # ---- tool calls --------------------------------------------------------------------------------------------
+
 
 def test_native_tool_call_add_task(client):
     resp = client.chat.completions.create(model=MODEL, messages=user("add a task to buy milk"), tools=TOOLS)
@@ -162,14 +184,23 @@ def test_native_tool_call_add_task(client):
 
 
 def test_streamed_tool_call_and_split_arguments(client, srv):
-    out = collect(client.chat.completions.create(model=MODEL, messages=user("add task: call mom"),
-                                                 tools=TOOLS, stream=True))
+    out = collect(
+        client.chat.completions.create(
+            model=MODEL, messages=user("add task: call mom"), tools=TOOLS, stream=True
+        )
+    )
     assert out["finish"] == "tool_calls" and out["calls"][0]["pieces"] == 1
     assert json.loads(out["calls"][0]["arguments"]) == {"title": "call mom"}
 
-    srv.push_reply(Reply(tool_calls=[ToolCall("add_task", {"title": "Pay rent", "description": "monthly"}),
-                                     ToolCall("list_tasks", {"status": "all"}, id="call_fixed")],
-                         split_arguments=True))
+    srv.push_reply(
+        Reply(
+            tool_calls=[
+                ToolCall("add_task", {"title": "Pay rent", "description": "monthly"}),
+                ToolCall("list_tasks", {"status": "all"}, id="call_fixed"),
+            ],
+            split_arguments=True,
+        )
+    )
     out = collect(client.chat.completions.create(model=MODEL, messages=user("x"), tools=TOOLS, stream=True))
     first, second = out["calls"][0], out["calls"][1]
     assert first["pieces"] > 1 and first["name"] == "add_task" and first["id"].startswith("call_")
@@ -199,11 +230,13 @@ def test_compound_flow_native(client):
     messages = user("show my pending tasks and mark the first one done")
     step1 = client.chat.completions.create(model=MODEL, messages=messages, tools=TOOLS).choices[0].message
     assert [(c.function.name, json.loads(c.function.arguments)) for c in step1.tool_calls] == [
-        ("list_tasks", {"status": "pending"})]
+        ("list_tasks", {"status": "pending"})
+    ]
     tool_turn(messages, step1, [PENDING])
     step2 = client.chat.completions.create(model=MODEL, messages=messages, tools=TOOLS).choices[0].message
     assert [(c.function.name, json.loads(c.function.arguments)) for c in step2.tool_calls] == [
-        ("complete_task", {"task_id": 7})]
+        ("complete_task", {"task_id": 7})
+    ]
     tool_turn(messages, step2, [{"task_id": 7, "status": "completed", "title": "Buy milk"}])
     final = client.chat.completions.create(model=MODEL, messages=messages, tools=TOOLS).choices[0]
     assert final.finish_reason == "stop" and not final.message.tool_calls
@@ -211,8 +244,10 @@ def test_compound_flow_native(client):
     assert "- **Walk the dog** (#9)" in final.message.content
 
     # A later turn resolves an ordinal against that earlier list.
-    messages += [{"role": "assistant", "content": final.message.content},
-                 {"role": "user", "content": "delete the second one"}]
+    messages += [
+        {"role": "assistant", "content": final.message.content},
+        {"role": "user", "content": "delete the second one"},
+    ]
     step = client.chat.completions.create(model=MODEL, messages=messages, tools=TOOLS).choices[0].message
     assert json.loads(step.tool_calls[0].function.arguments) == {"task_id": 9}
 
@@ -222,14 +257,25 @@ def test_title_match_lists_first_in_prompt_mode(client):
     content = client.chat.completions.create(model=MODEL, messages=messages).choices[0].message.content
     assert '"list_tasks"' in content and '"pending"' in content
     results = {"results": [{"name": "list_tasks", "params": {"status": "pending"}, "result": PENDING}]}
-    messages += [{"role": "assistant", "content": content},
-                 {"role": "user", "content": f"<TOOL_RESULTS>{json.dumps(results)}</TOOL_RESULTS>"}]
+    messages += [
+        {"role": "assistant", "content": content},
+        {"role": "user", "content": f"<TOOL_RESULTS>{json.dumps(results)}</TOOL_RESULTS>"},
+    ]
     content = client.chat.completions.create(model=MODEL, messages=messages).choices[0].message.content
     assert '{"name": "complete_task", "params": {"task_id": 7}}' in content
-    results = {"results": [{"name": "complete_task", "params": {"task_id": 7},
-                            "result": {"error": "not_found", "message": "Task 7 does not exist."}}]}
-    messages += [{"role": "assistant", "content": content},
-                 {"role": "user", "content": f"<TOOL_RESULTS>{json.dumps(results)}</TOOL_RESULTS>"}]
+    results = {
+        "results": [
+            {
+                "name": "complete_task",
+                "params": {"task_id": 7},
+                "result": {"error": "not_found", "message": "Task 7 does not exist."},
+            }
+        ]
+    }
+    messages += [
+        {"role": "assistant", "content": content},
+        {"role": "user", "content": f"<TOOL_RESULTS>{json.dumps(results)}</TOOL_RESULTS>"},
+    ]
     content = client.chat.completions.create(model=MODEL, messages=messages).choices[0].message.content
     assert "<TOOL_CALLS>" not in content and "Task 7 does not exist." in content
 
@@ -246,7 +292,9 @@ def test_tool_choice_none_forces_text(client):
 def test_prompt_mode_results_without_params(client):
     """Replayed prompt-mode history carries only name + result per entry."""
     block = '<TOOL_CALLS>{"tools": [{"name": "add_task", "params": {"title": "call mom"}}]}</TOOL_CALLS>'
-    results = {"results": [{"name": "add_task", "result": {"task_id": 4, "status": "created", "title": "call mom"}}]}
+    results = {
+        "results": [{"name": "add_task", "result": {"task_id": 4, "status": "created", "title": "call mom"}}]
+    }
     messages = user("add task: call mom") + [
         {"role": "assistant", "content": block},
         {"role": "user", "content": f"<TOOL_RESULTS>{json.dumps(results)}</TOOL_RESULTS>"},
@@ -260,8 +308,9 @@ def test_prompt_mode_results_without_params(client):
 def test_async_client_streams_tool_call(srv):
     async def run() -> dict[str, Any]:
         async with groq.AsyncGroq(base_url=srv.base_url, api_key="test", max_retries=0, timeout=5) as c:
-            stream = await c.chat.completions.create(model=MODEL, messages=user("delete task 2"),
-                                                     tools=TOOLS, stream=True)
+            stream = await c.chat.completions.create(
+                model=MODEL, messages=user("delete task 2"), tools=TOOLS, stream=True
+            )
             out: dict[str, Any] = {"args": "", "name": "", "finish": None}
             async for chunk in stream:
                 for tc in chunk.choices[0].delta.tool_calls or []:
@@ -274,54 +323,74 @@ def test_async_client_streams_tool_call(srv):
     assert out == {"name": "delete_task", "args": '{"task_id": 2}', "finish": "tool_calls"}
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("add a task to buy milk", [("add", {"title": "buy milk"}, None)]),
-    ("add task: call mom", [("add", {"title": "call mom"}, None)]),
-    ("Remind me to water the plants.", [("add", {"title": "water the plants"}, None)]),
-    ("add buy bread with description whole grain",
-     [("add", {"title": "buy bread", "description": "whole grain"}, None)]),
-    ("show my tasks", [("list", {"status": "all"}, None)]),
-    ("list my pending tasks", [("list", {"status": "pending"}, None)]),
-    ("What have I completed?", [("list", {"status": "completed"}, None)]),
-    ("complete task 3", [("complete", {}, ("id", 3))]),
-    ("mark #3 as done", [("complete", {}, ("id", 3))]),
-    ("delete task 2", [("delete", {}, ("id", 2))]),
-    ("remove task 2", [("delete", {}, ("id", 2))]),
-    ("rename task 4 to Pay rent", [("update", {"title": "Pay rent"}, ("id", 4))]),
-    ("change the description of task 4 to monthly", [("update", {"description": "monthly"}, ("id", 4))]),
-    ("mark the first one done", [("complete", {}, ("ordinal", 1))]),
-    ("delete the second one", [("delete", {}, ("ordinal", 2))]),
-    ("mark buy milk as done", [("complete", {}, ("title", "buy milk"))]),
-    ("show my pending tasks and mark the first one done",
-     [("list", {"status": "pending"}, None), ("complete", {}, ("ordinal", 1))]),
-    ("please add a task to buy salt and pepper", [("add", {"title": "buy salt and pepper"}, None)]),
-    ("what's the weather like?", []),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("add a task to buy milk", [("add", {"title": "buy milk"}, None)]),
+        ("add task: call mom", [("add", {"title": "call mom"}, None)]),
+        ("Remind me to water the plants.", [("add", {"title": "water the plants"}, None)]),
+        (
+            "add buy bread with description whole grain",
+            [("add", {"title": "buy bread", "description": "whole grain"}, None)],
+        ),
+        ("show my tasks", [("list", {"status": "all"}, None)]),
+        ("list my pending tasks", [("list", {"status": "pending"}, None)]),
+        ("What have I completed?", [("list", {"status": "completed"}, None)]),
+        ("complete task 3", [("complete", {}, ("id", 3))]),
+        ("mark #3 as done", [("complete", {}, ("id", 3))]),
+        ("delete task 2", [("delete", {}, ("id", 2))]),
+        ("remove task 2", [("delete", {}, ("id", 2))]),
+        ("rename task 4 to Pay rent", [("update", {"title": "Pay rent"}, ("id", 4))]),
+        ("change the description of task 4 to monthly", [("update", {"description": "monthly"}, ("id", 4))]),
+        ("mark the first one done", [("complete", {}, ("ordinal", 1))]),
+        ("delete the second one", [("delete", {}, ("ordinal", 2))]),
+        ("mark buy milk as done", [("complete", {}, ("title", "buy milk"))]),
+        (
+            "show my pending tasks and mark the first one done",
+            [("list", {"status": "pending"}, None), ("complete", {}, ("ordinal", 1))],
+        ),
+        ("please add a task to buy salt and pepper", [("add", {"title": "buy salt and pepper"}, None)]),
+        ("what's the weather like?", []),
+    ],
+)
 def test_brain_understands(text, expected):
-    got = [(i.action, i.args, (i.target.kind, i.target.value) if i.target else None) for i in parse_request(text)]
+    got = [
+        (i.action, i.args, (i.target.kind, i.target.value) if i.target else None) for i in parse_request(text)
+    ]
     assert got == expected
 
 
 # ---- validation --------------------------------------------------------------------------------------------
 
+
 def test_invalid_key_and_unknown_model(srv):
-    with groq.Groq(base_url=srv.base_url, api_key="invalid-key", max_retries=0) as bad, \
-            pytest.raises(groq.AuthenticationError) as err:
+    with (
+        groq.Groq(base_url=srv.base_url, api_key="invalid-key", max_retries=0) as bad,
+        pytest.raises(groq.AuthenticationError) as err,
+    ):
         bad.chat.completions.create(model=MODEL, messages=user("hi"))
     assert err.value.body["error"]["code"] == "invalid_api_key"
-    with groq.Groq(base_url=srv.base_url, api_key="test", max_retries=0) as c, \
-            pytest.raises(groq.NotFoundError) as err:
+    with (
+        groq.Groq(base_url=srv.base_url, api_key="test", max_retries=0) as c,
+        pytest.raises(groq.NotFoundError) as err,
+    ):
         c.chat.completions.create(model="gpt-4o", messages=user("hi"))
     assert err.value.body["error"]["code"] == "model_not_found"
 
 
-@pytest.mark.parametrize("messages", [
-    [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "ok", "reasoning": "secret"},
-     {"role": "user", "content": "again"}],
-    [{"role": "user", "content": "hi"}, {"role": "tool", "content": "{}"}],
-    [{"role": "wizard", "content": "hi"}],
-    [],
-])
+@pytest.mark.parametrize(
+    "messages",
+    [
+        [
+            {"role": "user", "content": "hi"},
+            {"role": "assistant", "content": "ok", "reasoning": "secret"},
+            {"role": "user", "content": "again"},
+        ],
+        [{"role": "user", "content": "hi"}, {"role": "tool", "content": "{}"}],
+        [{"role": "wizard", "content": "hi"}],
+        [],
+    ],
+)
 def test_bad_messages_are_rejected(client, messages):
     with pytest.raises(groq.BadRequestError) as err:
         client.chat.completions.create(model=MODEL, messages=messages)
@@ -330,18 +399,25 @@ def test_bad_messages_are_rejected(client, messages):
 
 def test_reasoning_format_with_include_reasoning_and_bad_json(client, srv):
     with pytest.raises(groq.BadRequestError):
-        client.chat.completions.create(model=MODEL, messages=user("hi"), include_reasoning=True,
-                                       reasoning_format="parsed")
+        client.chat.completions.create(
+            model=MODEL, messages=user("hi"), include_reasoning=True, reasoning_format="parsed"
+        )
     with pytest.raises(groq.BadRequestError):
         client.chat.completions.create(model=MODEL, messages=user("hi"), tool_choice="auto")
-    resp = httpx.post(f"{srv.base_url}/openai/v1/chat/completions", content=b"{nope",
-                      headers={"Authorization": "Bearer test", "Content-Type": "application/json"})
+    resp = httpx.post(
+        f"{srv.base_url}/openai/v1/chat/completions",
+        content=b"{nope",
+        headers={"Authorization": "Bearer test", "Content-Type": "application/json"},
+    )
     assert resp.status_code == 400 and resp.json()["error"]["code"] == "invalid_json"
-    resp = httpx.post(f"{srv.base_url}/openai/v1/chat/completions", json={"model": MODEL, "messages": user("x")})
+    resp = httpx.post(
+        f"{srv.base_url}/openai/v1/chat/completions", json={"model": MODEL, "messages": user("x")}
+    )
     assert resp.status_code == 401
 
 
 # ---- faults ------------------------------------------------------------------------------------------------
+
 
 def test_status_faults_map_to_sdk_exceptions(client, srv):
     srv.push_fault(Fault(kind="status", status=429, retry_after=7))
@@ -349,8 +425,12 @@ def test_status_faults_map_to_sdk_exceptions(client, srv):
         client.chat.completions.create(model=MODEL, messages=user("hi"))
     assert err.value.response.headers["retry-after"] == "7"
     assert err.value.body["error"]["code"] == "rate_limit_exceeded"
-    for status, exc in ((401, groq.AuthenticationError), (413, groq.APIStatusError),
-                        (503, groq.InternalServerError), (498, groq.APIStatusError)):
+    for status, exc in (
+        (401, groq.AuthenticationError),
+        (413, groq.APIStatusError),
+        (503, groq.InternalServerError),
+        (498, groq.APIStatusError),
+    ):
         srv.push_fault(Fault(kind="status", status=status, code="custom", message="boom"))
         with pytest.raises(exc) as err:
             client.chat.completions.create(model=MODEL, messages=user("hi"), stream=True)
@@ -383,8 +463,10 @@ def test_drop_gives_connection_error(client, srv):
 
 def test_stall_times_out(srv):
     srv.push_fault(Fault(kind="stall", seconds=1.5))
-    with groq.Groq(base_url=srv.base_url, api_key="test", max_retries=0, timeout=0.2) as c, \
-            pytest.raises(groq.APITimeoutError):
+    with (
+        groq.Groq(base_url=srv.base_url, api_key="test", max_retries=0, timeout=0.2) as c,
+        pytest.raises(groq.APITimeoutError),
+    ):
         c.chat.completions.create(model=MODEL, messages=user("hi"))
     srv.push_fault(Fault(kind="stall", seconds=1.5, after_chunks=2))
     with groq.Groq(base_url=srv.base_url, api_key="test", max_retries=0, timeout=0.2) as c:
@@ -429,12 +511,17 @@ def test_slow_stream_can_be_closed_early(client, srv):
 
 # ---- HTTP framing and control surface ----------------------------------------------------------------------
 
+
 def test_keep_alive_across_stream_and_json(srv):
     conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=5)
     headers = {"Authorization": "Bearer test", "Content-Type": "application/json"}
     for stream in (True, False, True):
-        conn.request("POST", "/openai/v1/chat/completions", headers=headers,
-                     body=json.dumps({"model": MODEL, "messages": user("hi"), "stream": stream}))
+        conn.request(
+            "POST",
+            "/openai/v1/chat/completions",
+            headers=headers,
+            body=json.dumps({"model": MODEL, "messages": user("hi"), "stream": stream}),
+        )
         resp = conn.getresponse()
         body = resp.read().decode()
         assert resp.status == 200 and not resp.will_close
@@ -447,8 +534,13 @@ def test_keep_alive_across_stream_and_json(srv):
 def test_control_endpoints_over_http(srv, client):
     base = f"{srv.base_url}/_emulator"
     assert httpx.post(f"{base}/faults", json={"kind": "status", "status": 503}).json() == {"ok": True}
-    assert httpx.post(f"{base}/replies", json={"content": "scripted!", "tool_calls": [
-        {"name": "add_task", "arguments": {"title": "t"}}]}).status_code == 200
+    assert (
+        httpx.post(
+            f"{base}/replies",
+            json={"content": "scripted!", "tool_calls": [{"name": "add_task", "arguments": {"title": "t"}}]},
+        ).status_code
+        == 200
+    )
     assert httpx.post(f"{base}/faults", json={"kind": "nonsense"}).status_code == 400
     with pytest.raises(groq.InternalServerError):
         client.chat.completions.create(model=MODEL, messages=user("hi"))
@@ -464,8 +556,12 @@ def test_control_endpoints_over_http(srv, client):
 
 def test_cli_starts_a_server():
     root = Path(__file__).resolve().parents[2]
-    proc = subprocess.Popen([sys.executable, "-m", "chat.emulator", "--port", "0", "--chunk-delay", "0"],
-                            cwd=root, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "chat.emulator", "--port", "0", "--chunk-delay", "0"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()
         url = line.split(" on ")[1].split()[0]
