@@ -76,7 +76,8 @@ async def start_turn(
 def _save_user_message(user, conversation_id, text) -> tuple[Message, list[Message]]:
     """Saves the message under the conversation's turn lock (released when the turn ends)."""
     if conversation_id is not None:
-        conversation_get(owner=user, conversation_id=conversation_id)  # not found before busy
+        # Not found before busy; and the lock is keyed by the real pk, whatever form the id came in ("05").
+        conversation_id = conversation_get(owner=user, conversation_id=conversation_id).pk
         acquire_turn_lock(conversation_id)
     try:
         message = user_message_create(owner=user, conversation_id=conversation_id, content=text)

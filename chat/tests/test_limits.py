@@ -37,3 +37,13 @@ async def test_other_conversations_are_not_blocked(user, emulator):
     assert (await other.result()).status == "complete"
     running.stop()
     await asyncio.wait_for(running.result(), 5)
+
+
+async def test_the_lock_follows_the_conversation_not_the_spelling_of_its_id(user, emulator):
+    first = await start_turn(user=user, text="hello")
+    await first.result()
+    again = await start_turn(user=user, text="hello", conversation_id=f"0{first.conversation_id}")
+    await again.result()
+    # Released under the same key it was taken with: the conversation is free.
+    after = await start_turn(user=user, text="hello", conversation_id=first.conversation_id)
+    assert (await after.result()).status == "complete"
