@@ -42,8 +42,10 @@ async def test_other_conversations_are_not_blocked(user, emulator):
 async def test_the_lock_follows_the_conversation_not_the_spelling_of_its_id(user, emulator):
     first = await start_turn(user=user, text="hello")
     await first.result()
-    again = await start_turn(user=user, text="hello", conversation_id=f"0{first.conversation_id}")
+    spelled = f"0{first.conversation_id}"
+    again = await start_turn(user=user, text="hello", conversation_id=spelled)
     await again.result()
-    # Released under the same key it was taken with: the conversation is free.
-    after = await start_turn(user=user, text="hello", conversation_id=first.conversation_id)
-    assert (await after.result()).status == "complete"
+    # Released under the key it was taken with: the conversation is free, however it is named next.
+    for conversation_id in (spelled, first.conversation_id):
+        after = await start_turn(user=user, text="hello", conversation_id=conversation_id)
+        assert (await after.result()).status == "complete"
