@@ -2,7 +2,8 @@
 
     connect     authenticated users only (4401 otherwise); joins the user's tasks group
     receive     a JSON frame from the HTMX form: {"message", "conversation_id", "HEADERS"} starts a turn through
-                chat.engine.start_turn; {"action": "stop"} stops it
+                chat.engine.start_turn; {"action": "stop"} stops it; {"action": "resume", "conversation_id"}
+                (sent after a reconnect) answers with the saved transcript once that conversation's turn ended
     relay       engine events → HTML fragments (chat.live) swapped out of band; text is coalesced so a frame
                 goes out at most every FLUSH_SECONDS, not per token
     tasks_changed   a task of this user changed anywhere (tool, panel, API, admin): re-render the panel
@@ -33,6 +34,7 @@ from chat.events import (
     TurnFailed,
     TurnStarted,
 )
+from chat.limits import turn_running
 from chat.live import LiveTurn
 from config.errors import DomainError
 from tasks.events import tasks_group
@@ -40,6 +42,7 @@ from tasks.events import tasks_group
 logger = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 0.04
+RESUME_POLL_SECONDS = 0.25
 CLOSE_UNAUTHENTICATED = 4401
 
 
@@ -50,6 +53,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.group = None
         self._turn: Turn | None = None
         self._relay_task: asyncio.Task | None = None
+        self._resume_task: asyncio.Task | None = None
         # Accept, then close with an application code: a refused handshake would look like a network error
         # (1006) to the browser, and the HTMX ws extension would keep reconnecting.
         await self.accept()
@@ -63,8 +67,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
         # Stop relaying to a closed socket, but leave the turn running: the engine saves it.
-        if self._relay_task and not self._relay_task.done():
-            self._relay_task.cancel()
+        for task in (self._relay_task, self._resume_task):
+            if task and not task.done():
+                task.cancel()
 
     # --- frames from the browser -----------------------------------------------------------------------------
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
@@ -87,7 +92,27 @@ class ChatConsumer(AsyncWebsocketConsumer):
             if self._turn is not None:
                 self._turn.stop()
             return
+        if frame.get("action") == "resume":
+            # In the background: this consumer handles one message at a time, and the wait may be long.
+            self._resume_task = asyncio.create_task(self._resume(frame))
+            return
         await self._start(frame)
+
+    async def _resume(self, frame: dict) -> None:
+        """After a reconnect: once the conversation's turn (which went on without this socket) has ended, send
+        the saved transcript. The turn may run in another worker; the shared turn lock says when it is done."""
+        conversation_id = _conversation_id(frame.get("conversation_id"))
+        if not isinstance(conversation_id, int):
+            return
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + settings.AGENT_TIMEOUT + 10
+        while await database_sync_to_async(turn_running)(conversation_id) and loop.time() < give_up:
+            await asyncio.sleep(RESUME_POLL_SECONDS)
+        try:
+            html = await database_sync_to_async(fragments.transcript_html)(self.user, conversation_id)
+        except DomainError:  # not this user's conversation (or deleted meanwhile): nothing to show
+            return
+        await self.send(text_data=html)
 
     async def _start(self, frame: dict) -> None:
         if self._relay_task and not self._relay_task.done():

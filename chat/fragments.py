@@ -10,6 +10,8 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.template.loader import render_to_string
 
+from chat.selectors import conversation_get, message_list
+from chat.transcript import transcript_bubbles
 from config.errors import DomainError
 from tasks import selectors as task_selectors
 
@@ -64,4 +66,14 @@ def notice_html(message: str, *, draft: str = "", reset_composer: bool = True) -
             "oob": True,
             "max_chars": settings.CHAT_MESSAGE_MAX_CHARS,
         },
+    )
+
+
+def transcript_html(owner: AbstractBaseUser, conversation_id: int) -> str:
+    """The saved transcript of one of the owner's conversations, swapped over the page's (after a reconnect)."""
+    conversation = conversation_get(owner=owner, conversation_id=conversation_id)
+    bubbles = transcript_bubbles(message_list(conversation=conversation))
+    return render_to_string(
+        "chat/frames/transcript.html",
+        {"bubbles": bubbles, "busy": False, "max_chars": settings.CHAT_MESSAGE_MAX_CHARS},
     )

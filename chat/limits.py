@@ -45,3 +45,7 @@ def acquire_turn_lock(conversation_id: int) -> None:
 
 def release_turn_lock(conversation_id: int) -> None:
     cache.delete(_turn_lock_key(conversation_id))
+
+
+def turn_running(conversation_id: int) -> bool:
+    return cache.get(_turn_lock_key(conversation_id)) is not None

@@ -338,6 +338,31 @@ async def test_a_dropped_socket_does_not_stop_the_turn(alice, emulator):
     )
 
 
+async def test_after_a_reconnect_resume_sends_the_saved_reply_once_the_turn_ends(alice, bob, emulator):
+    words = " ".join(f"word{n}" for n in range(40))
+    emulator.push_reply(Reply(content=words))
+    emulator.push_fault(Fault(kind="slow", seconds=0.02))
+    first = await connect(await database_sync_to_async(session_headers)(alice))
+    await send(first, "say many words")
+    started = await first.receive_from(timeout=5)
+    conversation_id = re.search(r'id="conversation-id"[^>]*value="(\d+)"', started).group(1)
+    await first.disconnect()  # mid-reply
+
+    second = await connect(await database_sync_to_async(session_headers)(alice))
+    await second.send_json_to({"action": "resume", "conversation_id": conversation_id})
+    [frame] = await frames_until(second, done=lambda f: 'id="transcript"' in f)
+    assert "word39" in frame  # the whole reply: sent only after the turn was saved
+    assert composer_idle(frame)
+    assert await database_sync_to_async(lambda: answers(alice)[-1].status)() == "complete"
+    await second.disconnect()
+
+    # Nobody else's transcript can be asked for.
+    intruder = await connect(await database_sync_to_async(session_headers)(bob))
+    await intruder.send_json_to({"action": "resume", "conversation_id": conversation_id})
+    assert await intruder.receive_nothing(timeout=0.5)
+    await intruder.disconnect()
+
+
 async def test_a_second_tab_cannot_start_a_turn_while_one_runs_in_the_conversation(alice, emulator):
     emulator.push_fault(Fault(kind="slow", seconds=0.05))
     tab1 = await connect(await database_sync_to_async(session_headers)(alice))

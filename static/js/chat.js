@@ -77,16 +77,22 @@
   document.body.addEventListener("htmx:wsConnecting", function () {
     if (connection.dataset.state !== "open") setConnection("connecting", "Connecting…");
   });
-  document.body.addEventListener("htmx:wsOpen", function () {
+  document.body.addEventListener("htmx:wsOpen", function (event) {
     setConnection("open", "Connected");
+    var waiting = lostDuringTurn || document.getElementById("no-reply-yet");
     if (lostDuringTurn) {
       lostDuringTurn = false;
       showLostTurn();
     }
+    // A reply this page did not see to the end: ask for the saved transcript once that turn is over.
+    var id = document.getElementById("conversation-id").value;
+    if (waiting && id && event.detail && event.detail.socketWrapper) {
+      event.detail.socketWrapper.send(JSON.stringify({ action: "resume", conversation_id: id }));
+    }
   });
 
-  // The socket dropped mid-reply: the server finishes and saves the turn, but this page will not see the rest.
-  // Settle the half-streamed bubble and give the composer back.
+  // The socket dropped mid-reply: the server finishes and saves the turn, but this socket will not see the rest.
+  // Settle the half-streamed bubble and give the composer back; the resume frame brings the saved reply.
   function showLostTurn() {
     document.querySelectorAll("#transcript .typing").forEach(function (dots) { dots.remove(); });
     document.querySelectorAll("#transcript .md.streaming").forEach(function (md) { md.classList.remove("streaming"); });
@@ -95,8 +101,8 @@
     if (status) {
       status.className = "msg-status stopped";
       status.setAttribute("role", "status");
-      status.innerHTML = '<span class="badge-stopped">Connection lost</span> The reply is still being saved — ' +
-        '<a href="">reload</a> to see all of it.';
+      status.innerHTML = '<span class="badge-stopped">Connection lost</span> The assistant is finishing this ' +
+        'reply; it will appear here once it is saved.';
     }
     var c = controls();
     var box = textarea();
