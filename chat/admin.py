@@ -59,8 +59,24 @@ class MessageInline(ReadOnlyMixin, admin.TabularInline):
         return f"{message.prompt_tokens}/{message.completion_tokens} ({message.reasoning_tokens or 0})"
 
 
+class UsageColumnsMixin:
+    """Columns over a queryset annotated with `prompt_sum` and `completion_sum` (tokens)."""
+
+    @admin.display(description="tokens in", ordering="prompt_sum")
+    def tokens_in(self, row) -> int:
+        return row.prompt_sum or 0
+
+    @admin.display(description="tokens out", ordering="completion_sum")
+    def tokens_out(self, row) -> int:
+        return row.completion_sum or 0
+
+    @admin.display(description="est. cost (USD)")
+    def cost_usd(self, row) -> str:
+        return f"${estimate_cost(row.prompt_sum, row.completion_sum)}"
+
+
 @admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin):
+class ConversationAdmin(UsageColumnsMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "title",
@@ -96,21 +112,9 @@ class ConversationAdmin(admin.ModelAdmin):
     def message_count(self, conversation: Conversation) -> int:
         return conversation.n_messages
 
-    @admin.display(description="tokens in", ordering="prompt_sum")
-    def tokens_in(self, conversation: Conversation) -> int:
-        return conversation.prompt_sum or 0
-
-    @admin.display(description="tokens out", ordering="completion_sum")
-    def tokens_out(self, conversation: Conversation) -> int:
-        return conversation.completion_sum or 0
-
-    @admin.display(description="est. cost (USD)")
-    def cost_usd(self, conversation: Conversation) -> str:
-        return f"${estimate_cost(conversation.prompt_sum, conversation.completion_sum)}"
-
 
 @admin.register(UserUsage)
-class UserUsageAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class UserUsageAdmin(UsageColumnsMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["username", "conversations", "turns", "tokens_in", "tokens_out", "cost_usd"]
     search_fields = ["username", "email"]
     fields = ["username", "conversations", "turns", "tokens_in", "tokens_out", "cost_usd"]
@@ -138,15 +142,3 @@ class UserUsageAdmin(ReadOnlyMixin, admin.ModelAdmin):
     @admin.display(description="messages sent", ordering="n_turns")
     def turns(self, user: UserUsage) -> int:
         return user.n_turns
-
-    @admin.display(description="tokens in", ordering="prompt_sum")
-    def tokens_in(self, user: UserUsage) -> int:
-        return user.prompt_sum or 0
-
-    @admin.display(description="tokens out", ordering="completion_sum")
-    def tokens_out(self, user: UserUsage) -> int:
-        return user.completion_sum or 0
-
-    @admin.display(description="est. cost (USD)")
-    def cost_usd(self, user: UserUsage) -> str:
-        return f"${estimate_cost(user.prompt_sum, user.completion_sum)}"
