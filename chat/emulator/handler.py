@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
+import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,12 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
 
     daemon_threads = True
     emulator: EmulatorServer
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up (a stopped turn, a closed pool) is normal here, not worth a traceback."""
+        if isinstance(sys.exc_info()[1], _GONE):
+            return
+        super().handle_error(request, client_address)
 
 
 class Handler(BaseHTTPRequestHandler):
