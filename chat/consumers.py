@@ -7,6 +7,7 @@
     relay       engine events → HTML fragments (chat.live) swapped out of band; text is coalesced so a frame
                 goes out at most every FLUSH_SECONDS, not per token
     tasks_changed   a task of this user changed anywhere (tool, panel, API, admin): re-render the panel
+    conversations_changed   likewise for the conversations sidebar
 
 The consumer knows nothing about tools or the model. A turn outlives its socket: `disconnect` stops relaying
 but never stops the turn, which finishes and is saved by the engine.
@@ -37,7 +38,7 @@ from chat.events import (
 from chat.limits import turn_running
 from chat.live import LiveTurn
 from config.errors import DomainError
-from tasks.events import tasks_group
+from config.live import user_group
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        self.group = tasks_group(user.pk)
+        self.group = user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
 
     async def disconnect(self, code: int) -> None:
@@ -135,7 +136,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             )
             return
         self._turn = turn
-        live = LiveTurn(user_message=turn.user_message, new_conversation=conversation_id is None)
+        live = LiveTurn(user_message=turn.user_message)
         self._relay_task = asyncio.create_task(
             self._relay(turn, live), name=f"chat-relay-{turn.conversation_id}"
         )
@@ -202,7 +203,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
             if next_event is not None and not next_event.done():
                 next_event.cancel()
 
-    # --- the user's tasks changed somewhere ----------------------------------------------------------------
+    # --- news for this user's tabs (config.live) ------------------------------------------------------------
+    async def conversations_changed(self, message: dict) -> None:
+        """A conversation was started, continued, renamed or deleted in some tab (or the API): new sidebar."""
+        html = await database_sync_to_async(fragments.conversation_list_html)(self.user)
+        await self.send(text_data=html)
+
     async def tasks_changed(self, message: dict) -> None:
         deleted = message.get("task_id") if message.get("action") == "deleted" else None
         html = await database_sync_to_async(fragments.task_panel_html)(

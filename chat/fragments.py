@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.template.loader import render_to_string
 
-from chat.selectors import conversation_get, message_list
+from chat.selectors import conversation_get, conversation_list, message_list
 from chat.transcript import transcript_bubbles
 from config.errors import DomainError
 from tasks import selectors as task_selectors
@@ -76,4 +76,11 @@ def transcript_html(owner: AbstractBaseUser, conversation_id: int) -> str:
     return render_to_string(
         "chat/frames/transcript.html",
         {"bubbles": bubbles, "busy": False, "max_chars": settings.CHAT_MESSAGE_MAX_CHARS},
+    )
+
+
+def conversation_list_html(owner: AbstractBaseUser) -> str:
+    """The sidebar's list, swapped out of band; each page marks its own open conversation (chat.js)."""
+    return render_to_string(
+        "chat/_conversation_list.html", {"conversations": conversation_list(owner=owner), "oob": True}
     )

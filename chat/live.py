@@ -17,9 +17,8 @@ from chat.transcript import AssistantBubble, TextPart, ToolCard, UserBubble, bub
 
 
 class LiveTurn:
-    def __init__(self, *, user_message: Message, new_conversation: bool):
+    def __init__(self, *, user_message: Message):
         self.user_message = user_message
-        self.new_conversation = new_conversation
         self.key = bubble_key(user_message.pk)
         self._segments = 0  # text segments created so far (one before / between / after tool cards)
         self._segment_open = False  # is a streaming segment the last thing in the bubble?
@@ -45,7 +44,6 @@ class LiveTurn:
                 "user_bubble": UserBubble(self.user_message.pk, self.user_message.content),
                 "assistant_bubble": AssistantBubble(self.key),
                 "conversation": {"pk": event.conversation_id, "title": event.conversation_title},
-                "new_conversation": self.new_conversation,
             },
         )
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from chat.models import Conversation, Message
 from chat.selectors import conversation_get
 from config.errors import DomainError
+from config.live import announce_to_user
 
 TITLE_LENGTH = 60
 
@@ -20,8 +21,15 @@ def title_from(text: str) -> str:
     return (cut if len(cut) > 20 else line[:TITLE_LENGTH]) + "…"
 
 
+def _announce(owner: AbstractBaseUser) -> None:
+    """Every open tab of the owner re-renders its conversations sidebar."""
+    announce_to_user(owner.pk, {"type": "conversations.changed"})
+
+
 def conversation_create(*, owner: AbstractBaseUser, title: str = "") -> Conversation:
-    return Conversation.objects.create(owner=owner, title=title[:200])
+    conversation = Conversation.objects.create(owner=owner, title=title[:200])
+    _announce(owner)
+    return conversation
 
 
 def conversation_rename(*, owner: AbstractBaseUser, conversation_id: object, title: str) -> Conversation:
@@ -33,11 +41,13 @@ def conversation_rename(*, owner: AbstractBaseUser, conversation_id: object, tit
     conversation = conversation_get(owner=owner, conversation_id=conversation_id)
     conversation.title = title
     conversation.save(update_fields=["title", "updated_at"])
+    _announce(owner)
     return conversation
 
 
 def conversation_delete(*, owner: AbstractBaseUser, conversation_id: object) -> None:
     conversation_get(owner=owner, conversation_id=conversation_id).delete()
+    _announce(owner)
 
 
 @transaction.atomic
@@ -49,6 +59,7 @@ def user_message_create(*, owner: AbstractBaseUser, conversation_id: object | No
         conversation = conversation_get(owner=owner, conversation_id=conversation_id)
         if not conversation.title:
             conversation.title = title_from(content)
+        _announce(owner)  # it moves to the top of the sidebar
     conversation.updated_at = timezone.now()
     conversation.save()
     return Message.objects.create(conversation=conversation, role=Message.Role.USER, content=content)

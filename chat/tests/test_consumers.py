@@ -14,6 +14,7 @@ from django.test import Client
 from chat.consumers import CLOSE_UNAUTHENTICATED
 from chat.emulator import Fault, Reply, ToolCall
 from chat.models import Conversation, Message
+from chat.services import conversation_rename
 from config.asgi import application
 from tasks import selectors, services
 from tasks.tests.factories import UserFactory
@@ -67,9 +68,24 @@ async def frames_until(communicator, done=composer_idle, timeout=15.0) -> list[s
             return frames
 
 
+def is_broadcast(frame: str) -> bool:
+    """Task-panel and sidebar re-renders (config.live), which interleave with the turn."""
+    return 'id="task-panel-body"' in frame or 'id="conversation-list"' in frame
+
+
 def turn_frames(frames: list[str]) -> list[str]:
-    """Leave out task-panel broadcasts, which interleave with the turn."""
-    return [f for f in frames if 'id="task-panel"' not in f]
+    return [f for f in frames if not is_broadcast(f)]
+
+
+async def receive_turn_frame(communicator, timeout=5.0) -> str:
+    """The next frame that is not a broadcast."""
+    while is_broadcast(frame := await communicator.receive_from(timeout=timeout)):
+        pass
+    return frame
+
+
+def sidebars(frames: list[str]) -> list[str]:
+    return [f for f in frames if 'id="conversation-list"' in f]
 
 
 async def wait_for(predicate, timeout=10.0):
@@ -112,7 +128,7 @@ async def test_oversized_frame_is_refused_without_running_a_turn(alice, emulator
     communicator = await connect(await database_sync_to_async(session_headers)(alice))
     await communicator.send_to(text_data=json.dumps({"message": "x" * (64 * 1024), "conversation_id": ""}))
 
-    frame = await communicator.receive_from(timeout=5)
+    frame = await receive_turn_frame(communicator)
 
     assert "too large" in frame and 'role="alert"' in frame
     assert composer_idle(frame)
@@ -148,7 +164,8 @@ async def test_a_full_turn_streams_fragments_and_creates_the_task(alice, emulato
     assert f'<article class="msg assistant" id="{key}">' in started
     # the new conversation shows up in the sidebar and the page learns its id
     assert f'value="{conversation.pk}" hx-swap-oob="true"' in started
-    assert 'id="conversation-list" hx-swap-oob="afterbegin"' in started and "buy oat milk" in started
+    assert 'id="conversation-list" class="conv-list" hx-swap-oob="true"' in sidebars(frames)[-1]
+    assert f'id="conv-{conversation.pk}"' in sidebars(frames)[-1] and "buy oat milk" in sidebars(frames)[-1]
     # the composer is disabled with a Stop button while the turn runs
     assert 'data-busy="true"' in started and "disabled>" in started
     assert """id="stop-button" ws-send hx-vals='{"action": "stop"}'>""" in started  # shown
@@ -178,10 +195,12 @@ async def test_a_second_message_continues_the_conversation(alice, emulator):
     conversation = await database_sync_to_async(Conversation.objects.get)(owner=alice)
 
     await send(communicator, "show my tasks", conversation_id=str(conversation.pk))
-    frames = turn_frames(await frames_until(communicator))
+    everything = await frames_until(communicator)
+    frames = turn_frames(everything)
 
     assert await database_sync_to_async(Conversation.objects.count)() == 1
-    assert 'id="conversation-list"' not in frames[0]  # not a new conversation: the sidebar stays
+    # the conversation moves to the top of every tab's sidebar; still one entry
+    assert sidebars(everything)[-1].count('<li class="conv"') == 1
     assert "water the plants" in "".join(frames)
     await communicator.disconnect()
 
@@ -226,7 +245,7 @@ async def test_every_frame_escapes_what_the_model_and_the_user_wrote(alice, emul
         assert "<img" not in frame and "<script" not in frame, frame
     joined = "".join(frames)
     assert html.escape(XSS) in joined or "&lt;img src=x onerror=alert(1)&gt;" in joined
-    assert any('id="task-panel"' in f for f in frames)  # the panel showed it too, escaped
+    assert any('id="task-panel-body"' in f for f in frames)  # the panel showed it too, escaped
     await communicator.disconnect()
 
 
@@ -242,7 +261,7 @@ async def test_domain_errors_from_start_turn_are_error_bubbles(alice, emulator, 
     communicator = await connect(await database_sync_to_async(session_headers)(alice))
     await send(communicator, "this message is too long")
 
-    frame = await communicator.receive_from(timeout=5)
+    frame = await receive_turn_frame(communicator)
 
     assert 'class="msg notice" role="alert"' in frame and "at most 10 characters" in frame
     assert composer_idle(frame) and "this message is too long</textarea>" in frame  # the draft comes back
@@ -257,7 +276,7 @@ async def test_rate_limit_is_an_error_bubble(alice, emulator, settings):
     await frames_until(communicator)
 
     await send(communicator, "hello again")
-    frame = await communicator.receive_from(timeout=5)
+    frame = await receive_turn_frame(communicator)
 
     assert "too fast" in frame and composer_idle(frame)
     assert ">hello again</textarea>" in frame  # not saved, so the text comes back to resend
@@ -272,7 +291,7 @@ async def test_an_unexpected_failure_to_start_still_gives_the_composer_back(alic
     communicator = await connect(await database_sync_to_async(session_headers)(alice))
     await send(communicator, "hello")
 
-    frame = await communicator.receive_from(timeout=5)
+    frame = await receive_turn_frame(communicator)
 
     assert "Something went wrong" in frame and composer_idle(frame) and ">hello</textarea>" in frame
     await communicator.disconnect()
@@ -283,7 +302,7 @@ async def test_another_users_conversation_is_not_found(alice, bob, emulator):
     communicator = await connect(await database_sync_to_async(session_headers)(alice))
     await send(communicator, "hello", conversation_id=str(theirs.pk))
 
-    frame = await communicator.receive_from(timeout=5)
+    frame = await receive_turn_frame(communicator)
 
     assert "was not found" in frame and composer_idle(frame)
     assert await database_sync_to_async(Message.objects.count)() == 0
@@ -327,7 +346,7 @@ async def test_a_dropped_socket_does_not_stop_the_turn(alice, emulator):
     emulator.push_fault(Fault(kind="slow", seconds=0.02, count=2))
     communicator = await connect(await database_sync_to_async(session_headers)(alice))
     await send(communicator, "add a task to call the plumber")
-    await communicator.receive_from(timeout=5)  # the turn has started
+    await receive_turn_frame(communicator)  # the turn has started
 
     await communicator.disconnect()
 
@@ -344,7 +363,7 @@ async def test_after_a_reconnect_resume_sends_the_saved_reply_once_the_turn_ends
     emulator.push_fault(Fault(kind="slow", seconds=0.02))
     first = await connect(await database_sync_to_async(session_headers)(alice))
     await send(first, "say many words")
-    started = await first.receive_from(timeout=5)
+    started = await receive_turn_frame(first)
     conversation_id = re.search(r'id="conversation-id"[^>]*value="(\d+)"', started).group(1)
     await first.disconnect()  # mid-reply
 
@@ -368,11 +387,11 @@ async def test_a_second_tab_cannot_start_a_turn_while_one_runs_in_the_conversati
     tab1 = await connect(await database_sync_to_async(session_headers)(alice))
     tab2 = await connect(await database_sync_to_async(session_headers)(alice))
     await send(tab1, "tell me a long story")
-    started = await tab1.receive_from(timeout=5)
+    started = await receive_turn_frame(tab1)
     conversation_id = re.search(r'id="conversation-id" value="(\d+)"', started).group(1)
 
     await send(tab2, "hello", conversation_id=conversation_id)
-    frame = await tab2.receive_from(timeout=5)
+    frame = await receive_turn_frame(tab2)
 
     assert "still answering" in frame and composer_idle(frame)
     await tab1.send_json_to({"action": "stop"})
@@ -398,12 +417,32 @@ async def test_task_changes_reach_every_tab_of_the_owner_only(alice, bob):
 
     for tab in (tab1, tab2):
         frame = await tab.receive_from(timeout=5)
-        assert '<section id="task-panel" class="task-panel" hx-swap-oob="true"' in frame
+        assert '<div id="task-panel-body" class="task-panel-body" hx-swap-oob="true"' in frame
         assert "Pay rent" in frame
         assert 'id="task-count-badge" hx-swap-oob="true">1<' in frame
     assert await stranger.receive_nothing(timeout=0.3)
     for communicator in (tab1, tab2, stranger):
         await communicator.disconnect()
+
+
+async def test_conversation_changes_reach_every_tab_of_the_owner_only(alice, bob, emulator):
+    alice_tab = await connect(await database_sync_to_async(session_headers)(alice))
+    bob_tab = await connect(await database_sync_to_async(session_headers)(bob))
+    sender = await connect(await database_sync_to_async(session_headers)(alice))
+    await send(sender, "add a task to buy oat milk")
+    sidebar = (await frames_until(alice_tab, done=lambda f: 'id="conversation-list"' in f))[-1]
+    assert "add a task to buy oat milk" in sidebar and 'hx-swap-oob="true"' in sidebar
+    await frames_until(sender)
+
+    conversation = await database_sync_to_async(Conversation.objects.get)(owner=alice)
+    await database_sync_to_async(conversation_rename)(
+        owner=alice, conversation_id=conversation.pk, title="Shopping"
+    )
+    renamed = (await frames_until(alice_tab, done=lambda f: 'id="conversation-list"' in f))[-1]
+    assert "Shopping" in renamed
+    assert await bob_tab.receive_nothing(timeout=0.3)
+    for tab in (alice_tab, bob_tab, sender):
+        await tab.disconnect()
 
 
 async def test_a_deleted_task_can_be_undone_from_the_broadcast_panel(alice):

@@ -159,7 +159,7 @@ def test_completing_and_reopening_a_task_from_the_panel(client_in, user):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.lstrip().startswith('<section id="task-panel"')
+    assert html.lstrip().startswith('<div id="task-panel-body"')
     assert 'id="completed-count">1<' in html and f'hx-post="/tasks/{task.pk}/reopen/"' in html
     assert 'id="task-count-badge" hx-swap-oob="true">0<' in html
     assert selectors.task_get(owner=user, task_id=task.pk).completed

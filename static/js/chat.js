@@ -54,11 +54,22 @@
     stickToBottom = nearBottom();
     wasBusy = isBusy();
   });
+  // The sidebar comes from the server for every tab alike; each page marks the conversation it has open.
+  function markActiveConversation(id) {
+    document.querySelectorAll("#conversation-list .conv").forEach(function (item) {
+      var active = item.id === "conv-" + id;
+      var link = item.querySelector(".conv-link");
+      item.classList.toggle("active", active);
+      if (active) link.setAttribute("aria-current", "page"); else link.removeAttribute("aria-current");
+    });
+  }
+
   document.body.addEventListener("htmx:wsAfterMessage", function () {
     if (stickToBottom) scrollToBottom();
     // A new conversation got its id: keep the address bar on it, so a reload reopens it.
     var id = document.getElementById("conversation-id").value;
     if (id && location.pathname !== "/c/" + id + "/") history.replaceState(null, "", "/c/" + id + "/");
+    markActiveConversation(id);
     if (wasBusy && !isBusy()) {
       var active = document.activeElement;
       if (!active || active === document.body || composer.contains(active)) {
@@ -123,6 +134,13 @@
     }
     if (isBusy()) lostDuringTurn = true;
     setConnection("closed", "Reconnecting…");
+  });
+
+  // --- Task panel: the add form sits outside the re-rendered body; clear it once the task was added ------------
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form.classList || !form.classList.contains("task-add") || !event.detail.successful) return;
+    if (event.detail.xhr.responseText.indexOf('class="panel-error"') === -1) form.reset();
   });
 
   // --- Suggestions in the empty state --------------------------------------------------------------------

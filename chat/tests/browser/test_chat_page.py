@@ -52,8 +52,10 @@ def test_a_reply_streams_in_and_every_tab_sees_the_new_task(chat_server, emulato
     for tab in (page, other_tab):
         expect(tab.locator("#pending-tasks .task-title")).to_have_text(["buy oat milk"])
         expect(tab.locator("#pending-count")).to_have_text("1")
-    # the new conversation is in the sidebar and in the address bar
+    # the new conversation is in the sidebar (of both tabs: active only where it is open) and the address bar
     expect(page.locator("#conversation-list .conv.active")).to_contain_text("add a task to buy oat milk")
+    expect(other_tab.locator("#conversation-list .conv")).to_contain_text(["add a task to buy oat milk"])
+    expect(other_tab.locator("#conversation-list .conv.active")).to_have_count(0)
     expect(page).to_have_url(re.compile(r"/c/\d+/$"))
     assert page.locator("#transcript").get_attribute("aria-live") == "polite"
 
@@ -178,6 +180,26 @@ def test_undo_a_delete_from_the_panel(chat_server, emulator, new_context, screen
 
     page.click("button[aria-label='Reopen “Book dentist”']")
     expect(page.locator("#pending-count")).to_have_text("2")
+
+
+def test_a_broadcast_never_wipes_what_the_user_is_typing(chat_server, emulator, new_context):
+    context = new_context()
+    page, other_tab = context.new_page(), context.new_page()
+    log_in(page, chat_server)
+    other_tab.goto(f"{chat_server.url}/")
+    expect(page.locator("#connection[data-state='open']")).to_be_attached()
+    page.fill("#new-task-title", "half typ")
+    page.fill("#message-input", "a draft")
+
+    other_tab.fill("#new-task-title", "Call the bank")
+    other_tab.press("#new-task-title", "Enter")
+
+    expect(page.locator("#pending-tasks .task-title")).to_have_text(
+        ["Call the bank"]
+    )  # the broadcast arrived
+    expect(page.locator("#new-task-title")).to_have_value("half typ")
+    expect(page.locator("#message-input")).to_have_value("a draft")
+    expect(other_tab.locator("#new-task-title")).to_have_value("")  # the sender's field is cleared
 
 
 def test_reload_and_resume_a_conversation(chat_server, emulator, new_context, screenshot):
