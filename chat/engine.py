@@ -347,29 +347,12 @@ class Turn:
     def _wire_round(
         self, completion: llm.Completion, calls: list[dict], finished: list[ToolCallFinished]
     ) -> list[dict]:
-        """This round as the model must see it next: its call(s), then the results."""
-        if self.mode == prompting.NATIVE:
-            wire_calls = [
-                {
-                    "id": c["id"],
-                    "type": "function",
-                    "function": {"name": c["name"], "arguments": c["arguments"]},
-                }
-                for c in calls
-            ]
-            assistant = {"role": "assistant", "content": completion.content or None, "tool_calls": wire_calls}
-            results = [
-                {"role": "tool", "tool_call_id": e.call_id, "content": llm.tool_result_json(e.result)}
-                for e in finished
-            ]
-            return [assistant, *results]
-        results = [{"name": e.name, "params": e.params, "result": e.result} for e in finished]
+        """This round as the model must see it next: its call(s), then the results (as history renders it)."""
+        raw = completion.content if self.mode == prompting.PROMPT else None
+        results = [(e.call_id if e.name else "", e.name, llm.tool_result_json(e.result)) for e in finished]
         return [
-            {"role": "assistant", "content": completion.content},
-            {
-                "role": "user",
-                "content": "<TOOL_RESULTS>" + llm.tool_result_json({"results": results}) + "</TOOL_RESULTS>",
-            },
+            prompting.calls_message(self.mode, self._round.visible.strip(), calls, raw=raw),
+            *prompting.results_messages(self.mode, results),
         ]
 
     async def _save_interrupted(self, status: str, code: str, user_message: str) -> Message:

@@ -50,13 +50,6 @@ def estimate_tokens(message: dict) -> int:
     return 4 + len(json.dumps(message, ensure_ascii=False)) // 4
 
 
-def _tool_results_message(results: list[dict]) -> dict:
-    return {
-        "role": "user",
-        "content": "<TOOL_RESULTS>" + json.dumps({"results": results}) + "</TOOL_RESULTS>",
-    }
-
-
 def _parsed(raw: str) -> dict:
     try:
         value = json.loads(raw)
@@ -65,46 +58,64 @@ def _parsed(raw: str) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+def calls_message(mode: str, content: str, calls: list[dict], *, raw: str | None = None) -> dict:
+    """The assistant asking for tool calls (`[{"id", "name", "arguments"}]`), as the model must see it.
+
+    In prompt mode `raw` (the model's own text, block included) is sent as it was written when we have it —
+    the live loop does, so the model sees exactly what a malformed block looked like; history re-renders it."""
+    if mode == NATIVE:
+        wire = [
+            {"id": c["id"], "type": "function", "function": {"name": c["name"], "arguments": c["arguments"]}}
+            for c in calls
+        ]
+        return {"role": "assistant", "content": content or None, "tool_calls": wire}
+    if raw is not None:
+        return {"role": "assistant", "content": raw}
+    block = tool_block.render([(c["name"], _parsed(c["arguments"])) for c in calls]) if calls else ""
+    return {"role": "assistant", "content": f"{content}\n{block}".strip()}
+
+
+def results_messages(mode: str, results: list[tuple[str, str, str]]) -> list[dict]:
+    """Tool results `(call_id, tool_name, result_json)`: one `tool` message each (native), or one
+    `<TOOL_RESULTS>` user message for them all (prompt mode)."""
+    if mode == NATIVE:
+        # A prompt-mode report on a malformed block answers no call: Groq refuses a tool message without a
+        # tool_call_id, which would break the conversation after a GROQ_TOOL_MODE change.
+        return [
+            {"role": "tool", "tool_call_id": call_id, "content": content}
+            for call_id, _, content in results
+            if call_id
+        ]
+    if not results:
+        return []
+    payload = {"results": [{"name": name, "result": _parsed(content)} for _, name, content in results]}
+    return [{"role": "user", "content": "<TOOL_RESULTS>" + json.dumps(payload) + "</TOOL_RESULTS>"}]
+
+
 def render_turns(messages: Iterable[Message], mode: str) -> list[list[dict]]:
     """Stored messages → wire messages, grouped by turn (a user message and everything after it)."""
     turns: list[list[dict]] = []
-    pending_results: list[dict] = []
+    results: list[tuple[str, str, str]] = []
+
+    def flush_results() -> None:
+        if turns:
+            turns[-1].extend(results_messages(mode, results))
+        results.clear()
+
     for m in messages:
+        if m.role == Message.Role.TOOL:
+            results.append((m.tool_call_id, m.tool_name, m.content))
+            continue
+        flush_results()
         if m.role == Message.Role.USER:
             turns.append([{"role": "user", "content": m.content}])
-            continue
-        if not turns:
+        elif not turns:
             continue  # a transcript never starts with the assistant; skip anything orphaned
-        turn = turns[-1]
-        if m.role == Message.Role.TOOL:
-            if mode == NATIVE:
-                # A prompt-mode report on a malformed block answers no call: Groq refuses a tool message
-                # without a tool_call_id, which would break the conversation after a GROQ_TOOL_MODE change.
-                if m.tool_call_id:
-                    turn.append({"role": "tool", "tool_call_id": m.tool_call_id, "content": m.content})
-            else:
-                pending_results.append({"name": m.tool_name, "result": _parsed(m.content)})
-            continue
-        if pending_results:
-            turn.append(_tool_results_message(pending_results))
-            pending_results = []
-        if m.tool_calls and mode == NATIVE:
-            calls = [
-                {
-                    "id": c["id"],
-                    "type": "function",
-                    "function": {"name": c["name"], "arguments": c["arguments"]},
-                }
-                for c in m.tool_calls
-            ]
-            turn.append({"role": "assistant", "content": m.content or None, "tool_calls": calls})
         elif m.tool_calls:
-            block = tool_block.render([(c["name"], _parsed(c["arguments"])) for c in m.tool_calls])
-            turn.append({"role": "assistant", "content": f"{m.content}\n{block}".strip()})
+            turns[-1].append(calls_message(mode, m.content, m.tool_calls))
         elif m.content:
-            turn.append({"role": "assistant", "content": m.content})
-    if pending_results and turns:
-        turns[-1].append(_tool_results_message(pending_results))
+            turns[-1].append({"role": "assistant", "content": m.content})
+    flush_results()
     return turns
 
 
