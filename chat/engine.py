@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
-import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 
-from chat import llm, prompting, tool_block
+from chat import llm, prompting, recording, tool_block
 from chat.events import (
     ReasoningDelta,
     TextDelta,
@@ -33,11 +32,9 @@ from chat.events import (
     TurnFailed,
     TurnStarted,
 )
-from chat.limits import acquire_turn_lock, check_chat_rate, release_turn_lock, validate_message_text
+from chat.limits import check_chat_rate, release_turn_lock, validate_message_text
 from chat.models import Message
-from chat.selectors import conversation_get, message_list
-from chat.services import user_message_create
-from chat.tools import parse_arguments, run_tool, tool_schemas
+from chat.tools import parse_arguments, tool_schemas
 
 logger = logging.getLogger(__name__)
 
@@ -67,27 +64,12 @@ async def start_turn(
     """Validate, rate-limit and save the user's message; then start the model in the background."""
     text = validate_message_text(text)
     await database_sync_to_async(check_chat_rate)(user)
-    user_message, history = await database_sync_to_async(_save_user_message)(user, conversation_id, text)
+    user_message, history = await database_sync_to_async(recording.save_user_message)(
+        user, conversation_id, text
+    )
     turn = Turn(user=user, user_message=user_message, history=history, mode=mode or settings.GROQ_TOOL_MODE)
     turn.start()
     return turn
-
-
-def _save_user_message(user, conversation_id, text) -> tuple[Message, list[Message]]:
-    """Saves the message under the conversation's turn lock (released when the turn ends)."""
-    if conversation_id is not None:
-        # Not found before busy; and the lock is keyed by the real pk, whatever form the id came in ("05").
-        conversation_id = conversation_get(owner=user, conversation_id=conversation_id).pk
-        acquire_turn_lock(conversation_id)
-    try:
-        message = user_message_create(owner=user, conversation_id=conversation_id, content=text)
-    except BaseException:
-        if conversation_id is not None:
-            release_turn_lock(conversation_id)
-        raise
-    if conversation_id is None:
-        acquire_turn_lock(message.conversation_id)
-    return message, list(message_list(conversation=message.conversation))
 
 
 class Turn:
@@ -102,7 +84,7 @@ class Turn:
         self._task: asyncio.Task | None = None
         self._round = _Round()
         self._usage: dict = {"prompt_tokens": 0, "completion_tokens": 0, "reasoning_tokens": 0}
-        self._started = time.monotonic()
+        self._recorder = recording.TurnRecorder(user=user, conversation=self.conversation)
         # One cancel at most, and none once the outcome is being saved: a second cancel would cut the save
         # (or the lock release) short and the listener would never get its last event.
         self._stoppable = True
@@ -219,7 +201,12 @@ class Turn:
             calls, errors = self._calls_of(completion, allow_tools)
             if not calls and not errors:
                 self._stoppable = False
-                message = await database_sync_to_async(self._save_answer)(completion)
+                content = self._round.visible.strip()
+                if self.mode == prompting.PROMPT:
+                    content = tool_block.parse(completion.content).text
+                message = await database_sync_to_async(self._recorder.answer)(
+                    content=content, reasoning=completion.reasoning, usage=completion.usage
+                )
                 return TurnDone(message.pk, message.content, str(message.status), self._usage)
             for call in calls:
                 self._emit(ToolCallStarted(call["id"], call["name"], _display_params(call)))
@@ -228,7 +215,13 @@ class Turn:
             # change announced on commit) would leak asgiref's executor context into this task, and every
             # later database call of the turn would fail, leaving the listener without a last event.
             self._tools_hop = asyncio.ensure_future(
-                database_sync_to_async(self._run_tools)(completion, calls, errors)
+                database_sync_to_async(self._recorder.tool_round)(
+                    content=self._round.visible.strip(),
+                    reasoning=completion.reasoning,
+                    usage=completion.usage,
+                    calls=calls,
+                    errors=errors,
+                )
             )
             finished = await asyncio.shield(self._tools_hop)
             self._tools_hop = None
@@ -280,69 +273,9 @@ class Turn:
         ]
         return calls, parsed.errors
 
-    # --- persistence (each is one database hop) ------------------------------------------------------------
-    def _usage_fields(self, usage: dict) -> dict:
-        return {
-            "model": settings.GROQ_MODEL,
-            "prompt_tokens": usage.get("prompt_tokens"),
-            "completion_tokens": usage.get("completion_tokens"),
-            "reasoning_tokens": usage.get("reasoning_tokens"),
-            "timings": usage.get("timings") or {},
-            "latency_ms": int((time.monotonic() - self._started) * 1000),
-        }
-
     def _add_usage(self, usage: dict) -> None:
         for key in ("prompt_tokens", "completion_tokens", "reasoning_tokens"):
             self._usage[key] += usage.get(key) or 0
-
-    def _save_answer(self, completion: llm.Completion) -> Message:
-        content = self._round.visible.strip()
-        if self.mode == prompting.PROMPT:
-            content = tool_block.parse(completion.content).text
-        message = Message.objects.create(
-            conversation=self.conversation,
-            role=Message.Role.ASSISTANT,
-            content=content,
-            reasoning=completion.reasoning,
-            **self._usage_fields(completion.usage),
-        )
-        self.conversation.save(update_fields=["updated_at"])
-        return message
-
-    def _run_tools(
-        self, completion: llm.Completion, calls: list[dict], errors: list[str]
-    ) -> list[ToolCallFinished]:
-        Message.objects.create(
-            conversation=self.conversation,
-            role=Message.Role.ASSISTANT,
-            content=self._round.visible.strip(),
-            reasoning=completion.reasoning,
-            tool_calls=[{"id": c["id"], "name": c["name"], "arguments": c["arguments"]} for c in calls],
-            **self._usage_fields(completion.usage),
-        )
-        finished = []
-        for call in calls:
-            params, result = run_tool(self.user, call["name"], call["arguments"])
-            finished.append(ToolCallFinished(call["id"], call["name"], params, result))
-        for n, problem in enumerate(errors):
-            finished.append(
-                ToolCallFinished(
-                    f"block_error_{n}", "", {}, {"error": "malformed_tool_block", "message": problem}
-                )
-            )
-        Message.objects.bulk_create(
-            [
-                Message(
-                    conversation=self.conversation,
-                    role=Message.Role.TOOL,
-                    tool_call_id=event.call_id if event.name else "",
-                    tool_name=event.name,
-                    content=llm.tool_result_json(event.result),
-                )
-                for event in finished
-            ]
-        )
-        return finished
 
     def _wire_round(
         self, completion: llm.Completion, calls: list[dict], finished: list[ToolCallFinished]
@@ -356,21 +289,13 @@ class Turn:
         ]
 
     async def _save_interrupted(self, status: str, code: str, user_message: str) -> Message:
-        def save() -> Message:
-            message = Message.objects.create(
-                conversation=self.conversation,
-                role=Message.Role.ASSISTANT,
-                content=self._round.visible.strip(),
-                reasoning=self._round.reasoning,
-                status=status,
-                error_code=code if status != Message.Status.STOPPED else "",
-                error_message=user_message[:300],
-                **self._usage_fields({}),  # the cut-short call reported no usage
-            )
-            self.conversation.save(update_fields=["updated_at"])
-            return message
-
-        return await database_sync_to_async(save)()
+        return await database_sync_to_async(self._recorder.interrupted)(
+            content=self._round.visible.strip(),
+            reasoning=self._round.reasoning,
+            status=status,
+            code=code,
+            user_message=user_message,
+        )
 
 
 def _display_params(call: dict) -> dict:
