@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test migrate demo lint format bench clean
+.PHONY: run test install install-test migrate demo lint format bench browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,9 +33,17 @@ run: demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
 	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
-## The whole suite (browser tests included: they need Debian's chromium, see README).
-test: install-test
+## The whole suite, browser tests included.
+test: install-test browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Browser tests drive Debian's Chromium (Playwright never downloads a browser here): install it when missing.
+APT_GET := $(if $(filter 0,$(shell id -u)),apt-get,sudo -n apt-get)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  ($(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq chromium >/dev/null) \
+	    || echo "Could not install chromium (apt-get install chromium): the browser tests will be skipped."; }
 
 ## Latency ratios of the chat path, measured in one run (see bench/).
 bench: install-test
