@@ -89,6 +89,7 @@ class Turn:
         # (or the lock release) short and the listener would never get its last event.
         self._stoppable = True
         self._tools_hop: asyncio.Future | None = None  # a round's tool calls, while they run
+        self._retried_tool_use = False
 
     # --- the caller's side ---------------------------------------------------------------------------------
     def start(self) -> None:
@@ -233,9 +234,18 @@ class Turn:
 
     async def _stream(self, messages: list[dict], allow_tools: bool) -> llm.Completion:
         tools = tool_schemas() if self.mode == prompting.NATIVE else None
-        stream = await llm.ModelStream(
-            llm.request_params(messages, tools=tools, allow_tools=allow_tools)
-        ).open()
+        params = llm.request_params(messages, tools=tools, allow_tools=allow_tools)
+        try:
+            stream = await llm.ModelStream(params).open()
+        except llm.UpstreamError as exc:
+            # A malformed tool call (400 tool_use_failed) is a slip of the model, not a state: ask once more.
+            if exc.code != "tool_use_failed" or self._retried_tool_use:
+                raise
+            self._retried_tool_use = True
+            logger.info(
+                "tool_use_failed from the model; retrying once (conversation %s)", self.conversation_id
+            )
+            stream = await llm.ModelStream(params).open()
         hider = tool_block.BlockHider() if self.mode == prompting.PROMPT else None
         try:
             async for delta in stream:

@@ -136,7 +136,7 @@ def test_another_users_conversation_is_404(token_client, other_user, emulator):
         (Fault(kind="status", status=500), 503, "upstream_unavailable"),
         (Fault(kind="status", status=429, retry_after=0), 503, "upstream_rate_limited"),
         (Fault(kind="break", after_chunks=3), 502, "upstream_error"),
-        (Fault(kind="tool_use_failed"), 502, "tool_use_failed"),
+        (Fault(kind="tool_use_failed", count=2), 502, "tool_use_failed"),  # one is retried
     ],
 )
 def test_upstream_faults_are_5xx_json_and_keep_the_message(token_client, user, emulator, fault, status, code):

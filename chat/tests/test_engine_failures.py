@@ -92,8 +92,8 @@ CASES = {
     "498-flex-capacity": (_fault(kind="status", status=498), "hello", "upstream_unavailable", 503, False),
     "413-too-large": (_fault(kind="status", status=413), "hello", "upstream_too_large", 502, False),
     "422": (_fault(kind="status", status=422), "hello", "upstream_error", 502, False),
-    "tool-use-failed": (
-        _fault(kind="tool_use_failed"),
+    "tool-use-failed-twice": (
+        _fault(kind="tool_use_failed", count=2),
         "add a task to buy milk",
         "tool_use_failed",
         502,
@@ -337,3 +337,11 @@ async def test_stop_after_the_turn_ended_changes_nothing(emulator, user):
     await asyncio.sleep(0.05)
     [_, answer] = await transcript(turn.conversation_id)
     assert (answer.pk, answer.status) == (done.message_id, "complete")
+
+
+async def test_one_tool_use_failed_is_retried_and_the_turn_succeeds(emulator, user):
+    emulator.push_fault(Fault(kind="tool_use_failed"))
+    turn = await start_turn(user=user, text="add a task to buy milk")
+    result = await turn.result()
+    assert result.status == "complete" and result.tool_calls[0]["result"]["status"] == "created"
+    assert len(emulator.requests_snapshot()) == 3  # the failed call, its retry, the answer after the tool

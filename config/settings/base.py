@@ -7,7 +7,8 @@ import environ
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-env.read_env(BASE_DIR / ".env")  # optional: a missing .env is fine
+if (BASE_DIR / ".env").exists():  # optional; without the check django-environ logs that it is missing
+    env.read_env(BASE_DIR / ".env")
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-dev-only-not-secret-9d1c2f7a6b5e4d3c2b1a0f9e8d7c6b5a")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
