@@ -8,6 +8,7 @@
                 goes out at most every FLUSH_SECONDS, not per token
     tasks_changed   a task of this user changed anywhere (tool, panel, API, admin): re-render the panel
     conversations_changed   likewise for the conversations sidebar
+    turn_finished   a reply was saved: tabs showing that conversation (but not streaming it) ask for it
 
 The consumer knows nothing about tools or the model. A turn outlives its socket: `disconnect` stops relaying
 but never stops the turn, which finishes and is saved by the engine.
@@ -204,6 +205,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 next_event.cancel()
 
     # --- news for this user's tabs (config.live) ------------------------------------------------------------
+    async def turn_finished(self, message: dict) -> None:
+        """A turn of this user ended and is saved; the page fetches it if it shows that conversation and did
+        not stream the turn itself (chat.js sends a resume frame)."""
+        await self.send(
+            text_data=fragments.turn_finished_html(message["conversation_id"], message["user_message_id"])
+        )
+
     async def conversations_changed(self, message: dict) -> None:
         """A conversation was started, continued, renamed or deleted in some tab (or the API): new sidebar."""
         html = await database_sync_to_async(fragments.conversation_list_html)(self.user)

@@ -32,7 +32,7 @@ from chat.events import (
     TurnFailed,
     TurnStarted,
 )
-from chat.limits import check_chat_rate, release_turn_lock, validate_message_text
+from chat.limits import check_chat_rate, validate_message_text
 from chat.models import Message
 from chat.tools import parse_arguments, tool_schemas
 
@@ -182,7 +182,11 @@ class Turn:
             final = TurnFailed(error.code, error.message, error.http_status, message.pk, message.content)
         finally:
             # Free the conversation before announcing the end, so the caller may send the next message at once.
-            await database_sync_to_async(release_turn_lock)(self.conversation_id)
+            await database_sync_to_async(recording.end_turn)(
+                user_id=self.user.pk,
+                conversation_id=self.conversation_id,
+                user_message_id=self.user_message.pk,
+            )
             if final is not None:
                 self._emit(final)
 

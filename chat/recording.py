@@ -15,6 +15,7 @@ from chat.models import Conversation, Message
 from chat.selectors import conversation_get, message_list
 from chat.services import user_message_create
 from chat.tools import run_tool
+from config.live import announce_to_user
 
 
 def save_user_message(
@@ -35,6 +36,16 @@ def save_user_message(
     if conversation_id is None:
         acquire_turn_lock(message.conversation_id)
     return message, list(message_list(conversation=message.conversation))
+
+
+def end_turn(*, user_id: int, conversation_id: int, user_message_id: int) -> None:
+    """Frees the conversation for its next message and tells the user's other tabs that its reply is saved
+    (a tab showing that conversation, other than the one that streamed it, then fetches the transcript)."""
+    release_turn_lock(conversation_id)
+    announce_to_user(
+        user_id,
+        {"type": "turn.finished", "conversation_id": conversation_id, "user_message_id": user_message_id},
+    )
 
 
 class TurnRecorder:

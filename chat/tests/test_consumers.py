@@ -69,8 +69,8 @@ async def frames_until(communicator, done=composer_idle, timeout=15.0) -> list[s
 
 
 def is_broadcast(frame: str) -> bool:
-    """Task-panel and sidebar re-renders (config.live), which interleave with the turn."""
-    return 'id="task-panel-body"' in frame or 'id="conversation-list"' in frame
+    """Task-panel and sidebar re-renders and turn-finished signals (config.live), which interleave with a turn."""
+    return any(f'id="{name}"' in frame for name in ("task-panel-body", "conversation-list", "turn-finished"))
 
 
 def turn_frames(frames: list[str]) -> list[str]:
@@ -369,9 +369,9 @@ async def test_after_a_reconnect_resume_sends_the_saved_reply_once_the_turn_ends
 
     second = await connect(await database_sync_to_async(session_headers)(alice))
     await second.send_json_to({"action": "resume", "conversation_id": conversation_id})
-    [frame] = await frames_until(second, done=lambda f: 'id="transcript"' in f)
+    frame = (await frames_until(second, done=lambda f: 'id="transcript"' in f))[-1]
     assert "word39" in frame  # the whole reply: sent only after the turn was saved
-    assert composer_idle(frame)
+    assert 'id="composer-controls"' not in frame  # a draft typed meanwhile survives
     assert await database_sync_to_async(lambda: answers(alice)[-1].status)() == "complete"
     await second.disconnect()
 
@@ -380,6 +380,22 @@ async def test_after_a_reconnect_resume_sends_the_saved_reply_once_the_turn_ends
     await intruder.send_json_to({"action": "resume", "conversation_id": conversation_id})
     assert await intruder.receive_nothing(timeout=0.5)
     await intruder.disconnect()
+
+
+async def test_other_tabs_hear_when_a_reply_is_saved(alice, bob, emulator):
+    other_tab = await connect(await database_sync_to_async(session_headers)(alice))
+    bobs_tab = await connect(await database_sync_to_async(session_headers)(bob))
+    sender = await connect(await database_sync_to_async(session_headers)(alice))
+    await send(sender, "hello")
+    await frames_until(sender)
+    message = await database_sync_to_async(lambda: Message.objects.get(role="user"))()
+
+    signal = (await frames_until(other_tab, done=lambda f: 'id="turn-finished"' in f))[-1]
+    assert f'data-conversation-id="{message.conversation_id}"' in signal
+    assert f'data-turn="turn-{message.pk}"' in signal and 'hx-swap-oob="true"' in signal
+    assert not any('id="turn-finished"' in f for f in await collect_quietly(bobs_tab))
+    for tab in (other_tab, bobs_tab, sender):
+        await tab.disconnect()
 
 
 async def test_a_second_tab_cannot_start_a_turn_while_one_runs_in_the_conversation(alice, emulator):

@@ -64,7 +64,21 @@
     });
   }
 
-  document.body.addEventListener("htmx:wsAfterMessage", function () {
+  // A reply to the open conversation was saved, streamed by another tab (or by this page before a reconnect):
+  // ask for the saved transcript. The turn this page streamed itself has its bubble here already.
+  var lastSignal = "";
+  function onTurnFinished(socketWrapper) {
+    var signal = document.getElementById("turn-finished");
+    var id = document.getElementById("conversation-id").value;
+    var key = signal.dataset.turn || "";
+    if (!key || key === lastSignal) return;
+    lastSignal = key;
+    if (signal.dataset.conversationId !== id || document.getElementById(key) || !socketWrapper) return;
+    socketWrapper.send(JSON.stringify({ action: "resume", conversation_id: id }));
+  }
+
+  document.body.addEventListener("htmx:wsAfterMessage", function (event) {
+    onTurnFinished(event.detail && event.detail.socketWrapper);
     if (stickToBottom) scrollToBottom();
     // A new conversation got its id: keep the address bar on it, so a reload reopens it.
     var id = document.getElementById("conversation-id").value;

@@ -182,6 +182,27 @@ def test_undo_a_delete_from_the_panel(chat_server, emulator, new_context, screen
     expect(page.locator("#pending-count")).to_have_text("2")
 
 
+def test_a_conversation_open_in_two_tabs_shows_each_reply_in_both(chat_server, emulator, new_context):
+    context = new_context()
+    page, other_tab = context.new_page(), context.new_page()
+    log_in(page, chat_server)
+    send(page, "add a task to feed the cat")
+    wait_reply_done(page)
+    other_tab.goto(page.url)  # the same conversation, /c/<id>/
+    expect(other_tab.locator("#connection[data-state='open']")).to_be_attached()
+    other_tab.fill("#message-input", "a draft in the other tab")
+
+    send(page, "show my tasks")
+    wait_reply_done(page)
+
+    expect(other_tab.locator("article.msg.assistant")).to_have_count(2)
+    expect(other_tab.locator("article.msg.assistant").last.locator(".tool-card.done")).to_contain_text(
+        "1 task found"
+    )
+    expect(other_tab.locator("#message-input")).to_have_value("a draft in the other tab")
+    expect(page.locator("article.msg.assistant")).to_have_count(2)  # the sender did not fetch it twice
+
+
 def test_a_broadcast_never_wipes_what_the_user_is_typing(chat_server, emulator, new_context):
     context = new_context()
     page, other_tab = context.new_page(), context.new_page()
