@@ -6,15 +6,8 @@ import pytest
 
 from chat.models import Conversation, Message
 from chat.usage import estimate_cost
-from tasks.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
-    return client
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from chat.models import Conversation, Message
 from chat.services import conversation_rename
 from config.asgi import application
 from tasks import selectors, services
-from tasks.tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(60)]
 
@@ -32,13 +31,13 @@ def session_headers(user, origin=b"http://testserver"):
 
 
 @pytest.fixture
-def alice(transactional_db):
-    return UserFactory(username="alice")
+def alice(user):
+    return user  # the shared fixture's "alice"; a name that reads well beside bob
 
 
 @pytest.fixture
-def bob(transactional_db):
-    return UserFactory(username="bob")
+def bob(other_user):
+    return other_user
 
 
 async def connect(headers):

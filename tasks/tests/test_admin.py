@@ -3,17 +3,11 @@ from django.contrib.admin.models import LogEntry
 from django.utils import timezone
 
 from tasks.models import Task
-from tasks.tests.factories import TaskFactory, UserFactory
+from tasks.tests.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "/admin/tasks/task/"
-
-
-@pytest.fixture
-def admin_client(client, db):
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
-    return client
 
 
 def change_url(task: Task) -> str:
