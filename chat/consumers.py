@@ -38,8 +38,9 @@ from chat.events import (
 )
 from chat.limits import turn_running
 from chat.live import LiveTurn
-from config.errors import DomainError
-from config.live import user_group
+from core.broadcast import user_group
+from core.errors import DomainError
+from core.ids import parse_id
 
 logger = logging.getLogger(__name__)
 
@@ -103,8 +104,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def _resume(self, frame: dict) -> None:
         """After a reconnect: once the conversation's turn (which went on without this socket) has ended, send
         the saved transcript. The turn may run in another worker; the shared turn lock says when it is done."""
-        conversation_id = _conversation_id(frame.get("conversation_id"))
-        if not isinstance(conversation_id, int):
+        conversation_id = parse_id(frame.get("conversation_id"))
+        if conversation_id is None:
             return
         loop = asyncio.get_running_loop()
         give_up = loop.time() + settings.AGENT_TIMEOUT + 10
@@ -123,7 +124,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
             )
             return
         text = frame.get("message")
-        conversation_id = _conversation_id(frame.get("conversation_id"))
+        raw_id = frame.get("conversation_id")
+        conversation_id = None if raw_id in ("", None) else raw_id  # "" from the form: a new chat
         try:
             turn = await start_turn(user=self.user, text=text, conversation_id=conversation_id)
         except DomainError as exc:  # nothing was saved: give the text back to edit or resend
@@ -204,7 +206,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             if next_event is not None and not next_event.done():
                 next_event.cancel()
 
-    # --- news for this user's tabs (config.live) ------------------------------------------------------------
+    # --- news for this user's tabs (core.broadcast) ------------------------------------------------------------
     async def turn_finished(self, message: dict) -> None:
         """A turn of this user ended and is saved; the page fetches it if it shows that conversation and did
         not stream the turn itself (chat.js sends a resume frame)."""
@@ -223,13 +225,3 @@ class ChatConsumer(AsyncWebsocketConsumer):
             self.user, oob=True, deleted_task_id=deleted
         )
         await self.send(text_data=html)
-
-
-def _conversation_id(value: object) -> object | None:
-    """The form sends the id as a string ("" for a new chat); the engine keys its turn lock by the id, so
-    digits become an int. Anything else goes to the engine as-is, which answers "conversation not found"."""
-    if isinstance(value, str):
-        value = value.strip()
-        if value.isascii() and value.isdigit():
-            return int(value)
-    return value or None

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 
 from chat.selectors import conversation_get, conversation_list, message_list
 from chat.transcript import transcript_bubbles
-from config.errors import DomainError
+from core.errors import DomainError
 from tasks import selectors as task_selectors
 
 

@@ -6,17 +6,15 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 
-from config.errors import DomainError
+from chat import errors
 
 
 def validate_message_text(text: object) -> str:
     if not isinstance(text, str) or not text.strip():
-        raise DomainError("message_required", "Write a message first.", field="message")
+        raise errors.MessageRequired()
     limit = settings.CHAT_MESSAGE_MAX_CHARS
     if len(text) > limit:
-        raise DomainError(
-            "message_too_long", f"A message can be at most {limit} characters.", field="message"
-        )
+        raise errors.MessageTooLong(limit=limit)
     return text.strip()
 
 
@@ -25,9 +23,7 @@ def check_chat_rate(user: AbstractBaseUser) -> None:
     key = f"chat-rate:{user.pk}:{int(time.time() // 60)}"
     cache.add(key, 0, timeout=120)
     if cache.incr(key) > settings.CHAT_RATE_PER_MINUTE:
-        raise DomainError(
-            "rate_limited", "You're sending messages too fast. Please wait a minute.", status_code=429
-        )
+        raise errors.ChatRateLimited()
 
 
 def _turn_lock_key(conversation_id: int) -> str:
@@ -38,9 +34,7 @@ def acquire_turn_lock(conversation_id: int) -> None:
     """One turn at a time per conversation (across tabs, processes and the API). Expires on its own if a
     process dies mid-turn."""
     if not cache.add(_turn_lock_key(conversation_id), 1, timeout=int(settings.AGENT_TIMEOUT) + 10):
-        raise DomainError(
-            "turn_in_progress", "The assistant is still answering in this conversation.", status_code=409
-        )
+        raise errors.TurnInProgress()
 
 
 def release_turn_lock(conversation_id: int) -> None:

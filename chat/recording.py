@@ -15,7 +15,7 @@ from chat.models import Conversation, Message
 from chat.selectors import conversation_get, message_list
 from chat.services import user_message_create
 from chat.tools import run_tool
-from config.live import announce_to_user
+from core import broadcast
 
 
 def save_user_message(
@@ -42,10 +42,7 @@ def end_turn(*, user_id: int, conversation_id: int, user_message_id: int) -> Non
     """Frees the conversation for its next message and tells the user's other tabs that its reply is saved
     (a tab showing that conversation, other than the one that streamed it, then fetches the transcript)."""
     release_turn_lock(conversation_id)
-    announce_to_user(
-        user_id,
-        {"type": "turn.finished", "conversation_id": conversation_id, "user_message_id": user_message_id},
-    )
+    broadcast.turn_finished(user_id, conversation_id=conversation_id, user_message_id=user_message_id)
 
 
 class TurnRecorder:

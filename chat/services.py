@@ -4,10 +4,10 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from chat import errors
 from chat.models import Conversation, Message
 from chat.selectors import conversation_get
-from config.errors import DomainError
-from config.live import announce_to_user
+from core import broadcast
 
 TITLE_LENGTH = 60
 
@@ -23,7 +23,7 @@ def title_from(text: str) -> str:
 
 def _announce(owner: AbstractBaseUser) -> None:
     """Every open tab of the owner re-renders its conversations sidebar."""
-    announce_to_user(owner.pk, {"type": "conversations.changed"})
+    broadcast.conversations_changed(owner.pk)
 
 
 def conversation_create(*, owner: AbstractBaseUser, title: str = "") -> Conversation:
@@ -35,9 +35,9 @@ def conversation_create(*, owner: AbstractBaseUser, title: str = "") -> Conversa
 def conversation_rename(*, owner: AbstractBaseUser, conversation_id: object, title: str) -> Conversation:
     title = " ".join(str(title or "").split())
     if not title:
-        raise DomainError("title_required", "A conversation needs a title.", field="title")
+        raise errors.ConversationTitleRequired()
     if len(title) > 200:
-        raise DomainError("title_too_long", "A title can be at most 200 characters.", field="title")
+        raise errors.ConversationTitleTooLong(limit=200)
     conversation = conversation_get(owner=owner, conversation_id=conversation_id)
     conversation.title = title
     conversation.save(update_fields=["title", "updated_at"])

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from django.contrib.auth.base_user import AbstractBaseUser
 from jsonschema import Draft202012Validator
 
-from config.errors import DomainError
+from core.errors import DomainError
+from core.ids import parse_id
+from tasks import errors as task_errors
 from tasks import selectors, services
 from tasks.models import Task
 
@@ -80,7 +82,7 @@ def _update_task(
     user: AbstractBaseUser, task_id: int, title: str | None = None, description: str | None = None
 ) -> dict:
     if title is None and description is None:
-        raise DomainError("nothing_to_update", "Give a new title or description.")
+        raise task_errors.NothingToUpdate()
     return _ack(
         services.task_update(owner=user, task_id=task_id, title=title, description=description), "updated"
     )
@@ -167,14 +169,6 @@ def parse_arguments(arguments: str | dict | None) -> dict | str:
     return value if isinstance(value, dict) else "Arguments must be a JSON object."
 
 
-def _coerce(name: str, params: dict) -> dict:
-    """Models sometimes quote numbers ("3"); accept that for integer ids, nothing looser."""
-    task_id = params.get("task_id")
-    if isinstance(task_id, str) and task_id.strip().lstrip("#").isdigit():
-        return {**params, "task_id": int(task_id.strip().lstrip("#"))}
-    return params
-
-
 def run_tool(user: AbstractBaseUser, name: str, arguments: str | dict | None) -> tuple[dict, dict]:
     """Run one tool call as `user`. Returns (params, result); result is `{"error", "message"}` on any failure.
 
@@ -186,7 +180,11 @@ def run_tool(user: AbstractBaseUser, name: str, arguments: str | dict | None) ->
     params = parse_arguments(arguments)
     if isinstance(params, str):
         return {}, _error("invalid_arguments", params)
-    params = _coerce(name, params)
+    if "task_id" in params:  # the one id rule: digits in a string are an id, anything else is not found
+        task_id = parse_id(params["task_id"])
+        if task_id is None:
+            return params, _error(task_errors.TaskNotFound.code, f"Task {params['task_id']!r} was not found.")
+        params = {**params, "task_id": task_id}
     problems = sorted(_VALIDATORS[name].iter_errors(params), key=lambda e: list(e.path))
     if problems:
         where = ".".join(str(p) for p in problems[0].path) or "arguments"

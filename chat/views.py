@@ -21,7 +21,8 @@ from chat import fragments
 from chat.selectors import conversation_get, conversation_list, message_list
 from chat.services import conversation_delete, conversation_rename
 from chat.transcript import transcript_bubbles
-from config.errors import DomainError, NotFoundError
+from core.errors import DomainError, NotFoundError
+from core.ids import parse_id
 from tasks import services as task_services
 
 
@@ -127,8 +128,7 @@ def _conversation_list_response(request: HttpRequest, active_id: int | None, err
 
 
 def _active_id(request: HttpRequest) -> int | None:
-    value = request.POST.get("conversation_id", "")  # the page's open conversation (hx-include)
-    return int(value) if value.isdigit() else None
+    return parse_id(request.POST.get("conversation_id"))  # the page's open conversation (hx-include)
 
 
 @require_POST

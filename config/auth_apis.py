@@ -9,7 +9,12 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from config.errors import DomainError
+from core.errors import DomainError
+
+
+class InvalidCredentials(DomainError):
+    code, status_code = "invalid_credentials", 401
+    default_message = "Wrong username or password."
 
 
 class ObtainTokenApi(APIView):
@@ -31,6 +36,6 @@ class ObtainTokenApi(APIView):
         data.is_valid(raise_exception=True)
         user = authenticate(request, **data.validated_data)
         if user is None:
-            raise DomainError("invalid_credentials", "Wrong username or password.", status_code=401)
+            raise InvalidCredentials()
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

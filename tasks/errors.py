@@ -1,28 +1,33 @@
 """Task domain errors with stable codes."""
 
-from config.errors import DomainError, NotFoundError
+from core.errors import DomainError, NotFoundError
 
 
 class TaskNotFound(NotFoundError):
-    def __init__(self, task_id: object):
-        super().__init__("task_not_found", f"Task {task_id} was not found.", field="task_id")
+    code, field = "task_not_found", "task_id"
+    default_message = "Task {task_id} was not found."
 
 
-def title_required() -> DomainError:
-    return DomainError("title_required", "A task needs a title.", field="title")
+class TitleRequired(DomainError):
+    code, field = "title_required", "title"
+    default_message = "A task needs a title."
 
 
-def title_too_long(limit: int) -> DomainError:
-    return DomainError("title_too_long", f"A title can be at most {limit} characters.", field="title")
+class TitleTooLong(DomainError):
+    code, field = "title_too_long", "title"
+    default_message = "A title can be at most {limit} characters."
 
 
-def description_too_long(limit: int) -> DomainError:
-    return DomainError(
-        "description_too_long", f"A description can be at most {limit} characters.", field="description"
-    )
+class DescriptionTooLong(DomainError):
+    code, field = "description_too_long", "description"
+    default_message = "A description can be at most {limit} characters."
 
 
-def invalid_status(value: object) -> DomainError:
-    return DomainError(
-        "invalid_status", f"Status must be all, pending or completed, not {value!r}.", field="status"
-    )
+class InvalidStatus(DomainError):
+    code, field = "invalid_status", "status"
+    default_message = "Status must be all, pending or completed, not {value!r}."
+
+
+class NothingToUpdate(DomainError):
+    code = "nothing_to_update"
+    default_message = "Give a new title or description."

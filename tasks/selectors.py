@@ -1,21 +1,19 @@
 """Every read of tasks. Each one is scoped to an owner: another user's task simply does not exist."""
 
-from typing import Literal
-
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 
+from core.ids import parse_id
 from tasks import errors
 from tasks.models import Task
 
-TaskStatus = Literal["all", "pending", "completed"]
 STATUSES: tuple[str, ...] = ("all", "pending", "completed")
 
 
 def task_list(*, owner: AbstractBaseUser, status: str = "all") -> QuerySet[Task]:
     """The owner's live (not deleted) tasks, newest first."""
     if status not in STATUSES:
-        raise errors.invalid_status(status)
+        raise errors.InvalidStatus(value=status)
     qs = Task.objects.filter(owner=owner, deleted_at__isnull=True)
     if status == "pending":
         qs = qs.filter(completed=False)
@@ -24,30 +22,17 @@ def task_list(*, owner: AbstractBaseUser, status: str = "all") -> QuerySet[Task]
     return qs.order_by("-created_at", "-id")
 
 
-def _as_pk(task_id: object) -> int | None:
-    """Ids arrive as ints (URLs), strings or JSON numbers (tool calls). int() alone would turn 1.5 or True into 1."""
-    if isinstance(task_id, bool):
-        return None
-    if isinstance(task_id, int):
-        return task_id
-    if isinstance(task_id, float):
-        return int(task_id) if task_id.is_integer() else None
-    if isinstance(task_id, str) and task_id.strip().isascii() and task_id.strip().isdigit():
-        return int(task_id)
-    return None
-
-
 def task_get(*, owner: AbstractBaseUser, task_id: object, include_deleted: bool = False) -> Task:
     """One of the owner's tasks, or TaskNotFound (also for ids that are not integers)."""
-    pk = _as_pk(task_id)
+    pk = parse_id(task_id)
     if pk is None:
-        raise errors.TaskNotFound(task_id)
+        raise errors.TaskNotFound(task_id=task_id)
     qs = Task.objects.filter(owner=owner, pk=pk)
     if not include_deleted:
         qs = qs.filter(deleted_at__isnull=True)
     task = qs.first()
     if task is None:
-        raise errors.TaskNotFound(task_id)
+        raise errors.TaskNotFound(task_id=task_id)
     return task
 
 

@@ -4,7 +4,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from tasks import errors, events
+from core import broadcast
+from tasks import errors
 from tasks.models import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, Task
 from tasks.selectors import task_get
 
@@ -12,16 +13,16 @@ from tasks.selectors import task_get
 def _clean_title(title: object) -> str:
     value = str(title or "").strip()
     if not value:
-        raise errors.title_required()
+        raise errors.TitleRequired()
     if len(value) > TITLE_MAX_LENGTH:
-        raise errors.title_too_long(TITLE_MAX_LENGTH)
+        raise errors.TitleTooLong(limit=TITLE_MAX_LENGTH)
     return value
 
 
 def _clean_description(description: object) -> str:
     value = str(description or "").strip()
     if len(value) > DESCRIPTION_MAX_LENGTH:
-        raise errors.description_too_long(DESCRIPTION_MAX_LENGTH)
+        raise errors.DescriptionTooLong(limit=DESCRIPTION_MAX_LENGTH)
     return value
 
 
@@ -33,7 +34,7 @@ def _locked(owner: AbstractBaseUser, task_id: object, *, include_deleted: bool =
 def _save(task: Task, action: str) -> Task:
     task.full_clean()
     task.save()
-    events.announce_task_change(owner_id=task.owner_id, task_id=task.pk, action=action)
+    broadcast.tasks_changed(task.owner_id, task_id=task.pk, action=action)
     return task
 
 

@@ -68,7 +68,7 @@ async def frames_until(communicator, done=composer_idle, timeout=15.0) -> list[s
 
 
 def is_broadcast(frame: str) -> bool:
-    """Task-panel and sidebar re-renders and turn-finished signals (config.live), which interleave with a turn."""
+    """Task-panel and sidebar re-renders and turn-finished signals (core.broadcast), which interleave with a turn."""
     return any(f'id="{name}"' in frame for name in ("task-panel-body", "conversation-list", "turn-finished"))
 
 

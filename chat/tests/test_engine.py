@@ -15,7 +15,7 @@ from chat.models import Conversation, Message
 from chat.prompting import NATIVE, PROMPT
 from chat.tests.factories import ConversationFactory
 from chat.tools import tool_schemas
-from config.errors import DomainError
+from core.errors import DomainError
 from tasks import selectors
 from tasks.models import Task
 from tasks.tests.factories import TaskFactory

@@ -8,7 +8,7 @@ from asgiref.sync import sync_to_async
 from chat.emulator import Fault
 from chat.engine import start_turn
 from chat.models import Message
-from config.errors import DomainError
+from core.errors import DomainError
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -236,11 +236,6 @@ def test_arguments_that_are_not_a_json_object(user, arguments):
         ("add_task", {"title": "ok", "description": ["a"]}, "description"),
         ("list_tasks", {"status": "archived"}, "status"),
         ("complete_task", {}, "arguments"),
-        ("complete_task", {"task_id": "abc"}, "task_id"),
-        ("complete_task", {"task_id": 1.5}, "task_id"),
-        ("complete_task", {"task_id": True}, "task_id"),
-        ("complete_task", {"task_id": 0}, "task_id"),
-        ("delete_task", {"task_id": None}, "task_id"),
         ("update_task", {"task_id": "1", "title": 7}, "title"),
     ],
 )
@@ -266,14 +261,25 @@ def test_domain_errors_from_services_become_results(user):
     assert not Task.objects.exists()
 
 
-@pytest.mark.parametrize("quoted", ["{id}", " {id} ", "#{id}"])
-def test_quoted_numeric_ids_are_accepted(user, quoted):
+def test_quoted_numeric_ids_are_accepted(user):
     task = TaskFactory(owner=user)
-    params, result = run_tool(user, "complete_task", json.dumps({"task_id": quoted.format(id=task.pk)}))
+    params, result = run_tool(user, "complete_task", json.dumps({"task_id": str(task.pk)}))
     assert params == {"task_id": task.pk}
     assert result["status"] == "completed"
     task.refresh_from_db()
     assert task.completed
+
+
+@pytest.mark.parametrize("task_id", ["abc", 1.5, 1.0, True, 0, -1, None, " {id} ", "#{id}", "1e3", "١"])
+def test_anything_but_an_id_is_task_not_found(user, task_id):
+    """The one id rule (core.ids): a positive integer or ASCII digits; anything else is "not found"."""
+    task = TaskFactory(owner=user, id=1)
+    if isinstance(task_id, str):
+        task_id = task_id.format(id=task.pk)
+    _, result = run_tool(user, "complete_task", {"task_id": task_id})
+    assert result["error"] == "task_not_found"
+    task.refresh_from_db()
+    assert not task.completed
 
 
 def test_empty_arguments_string_means_no_arguments(user):

@@ -1,7 +1,7 @@
 import pytest
 from django.utils import timezone
 
-from config.errors import DomainError
+from core.errors import DomainError
 from tasks import selectors
 from tasks.errors import TaskNotFound
 from tasks.tests.factories import TaskFactory
@@ -107,10 +107,10 @@ def test_get_does_not_round_numbers_into_ids(user):
     """int(1.5) and int(True) are 1: an id like that must not reach task 1."""
     task = TaskFactory(owner=user, id=1)
 
-    for task_id in (1.5, 1.0001, True, "1.0", "1_0", "١"):
+    for task_id in (1.5, 1.0001, 1.0, True, "1.0", "1_0", "١", " 1 ", "1e0"):
         with pytest.raises(TaskNotFound):
             selectors.task_get(owner=user, task_id=task_id)
 
-    # Whole numbers in any JSON spelling are fine: tool arguments may arrive as 1.0 or " 1 ".
-    assert selectors.task_get(owner=user, task_id=1.0) == task
-    assert selectors.task_get(owner=user, task_id=" 1 ") == task
+    # The one id rule (core.ids): an integer, or a string of ASCII digits.
+    assert selectors.task_get(owner=user, task_id=1) == task
+    assert selectors.task_get(owner=user, task_id="1") == task

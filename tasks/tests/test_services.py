@@ -5,10 +5,10 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from config.errors import DomainError
+from core.broadcast import user_group
+from core.errors import DomainError
 from tasks import services
 from tasks.errors import TaskNotFound
-from tasks.events import tasks_group
 from tasks.models import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, Task
 from tasks.tests.factories import TaskFactory
 
@@ -188,7 +188,7 @@ def test_nonsense_ids_are_not_found(user, action, task_id):
 def _subscribe(owner_id: int) -> tuple:
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(tasks_group(owner_id), channel)
+    async_to_sync(layer.group_add)(user_group(owner_id), channel)
     return layer, channel
 
 

@@ -1,0 +1,38 @@
+"""Chat domain errors with stable codes."""
+
+from core.errors import ConflictError, DomainError, NotFoundError, RateLimitedError
+
+
+class ConversationNotFound(NotFoundError):
+    code, field = "conversation_not_found", "conversation_id"
+    default_message = "Conversation {conversation_id} was not found."
+
+
+class ConversationTitleRequired(DomainError):
+    code, field = "title_required", "title"
+    default_message = "A conversation needs a title."
+
+
+class ConversationTitleTooLong(DomainError):
+    code, field = "title_too_long", "title"
+    default_message = "A title can be at most {limit} characters."
+
+
+class MessageRequired(DomainError):
+    code, field = "message_required", "message"
+    default_message = "Write a message first."
+
+
+class MessageTooLong(DomainError):
+    code, field = "message_too_long", "message"
+    default_message = "A message can be at most {limit} characters."
+
+
+class ChatRateLimited(RateLimitedError):
+    code = "rate_limited"
+    default_message = "You're sending messages too fast. Please wait a minute."
+
+
+class TurnInProgress(ConflictError):
+    code = "turn_in_progress"
+    default_message = "The assistant is still answering in this conversation."

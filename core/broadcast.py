@@ -1,0 +1,57 @@
+"""News for one user's open tabs, sent on the channel layer after the transaction commits.
+
+Every websocket of a user joins `user_group(user_id)`; with REDIS_URL set that reaches tabs on every worker.
+The typed constructors below are the only place that spells a message type; each type names the consumer's
+handler ("tasks.changed" → `tasks_changed`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+TASKS_CHANGED = "tasks.changed"
+CONVERSATIONS_CHANGED = "conversations.changed"
+TURN_FINISHED = "turn.finished"
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def tasks_changed(user_id: int, *, task_id: int, action: str) -> None:
+    """A task of the user was created, changed, completed, reopened, deleted or restored (anywhere)."""
+    _send_on_commit(user_id, {"type": TASKS_CHANGED, "task_id": task_id, "action": action})
+
+
+def conversations_changed(user_id: int) -> None:
+    """A conversation was started, continued, renamed or deleted: the sidebar is stale."""
+    _send_on_commit(user_id, {"type": CONVERSATIONS_CHANGED})
+
+
+def turn_finished(user_id: int, *, conversation_id: int, user_message_id: int) -> None:
+    """A reply was saved: tabs showing that conversation (other than the one that streamed it) refresh it."""
+    _send_on_commit(
+        user_id,
+        {"type": TURN_FINISHED, "conversation_id": conversation_id, "user_message_id": user_message_id},
+    )
+
+
+def _send_on_commit(user_id: int, message: dict) -> None:
+    """Sent after commit, so listeners never read a change that was rolled back."""
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        try:
+            async_to_sync(layer.group_send)(user_group(user_id), message)
+        except Exception:  # a broken channel layer must not break a saved change
+            logger.warning("Could not announce %s to user %s", message["type"], user_id, exc_info=True)
+
+    transaction.on_commit(send)
