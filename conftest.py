@@ -1,10 +1,14 @@
-"""Fixtures shared by every app's tests: users, API clients (anonymous, session, Bearer token), a clean cache."""
+"""Fixtures shared by every app's tests: users, API clients (anonymous, session, Bearer token), a clean cache, and
+the Groq-wire emulator on a loopback port, driven over real HTTP by the real groq SDK."""
+
+import asyncio
 
 import pytest
 from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from groq_emulator import EmulatorServer
 from tasks.tests.factories import UserFactory
 
 
@@ -43,3 +47,32 @@ def token_client(user) -> APIClient:
     token, _ = Token.objects.get_or_create(user=user)
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token.key}")
     return client
+
+
+@pytest.fixture(scope="session")
+def emulator_server():
+    server = EmulatorServer(host="127.0.0.1", port=0, chunk_delay=0.0).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def emulator(emulator_server, settings):
+    """Points the app at the emulator with a (fake) API key, fresh faults/replies/recorded requests each test."""
+    emulator_server.reset()
+    settings.GROQ_BASE_URL = emulator_server.base_url
+    settings.GROQ_API_KEY = "test-key"
+    settings.GROQ_MAX_RETRIES = 0
+    yield emulator_server
+    emulator_server.reset()
+
+
+@pytest.fixture(autouse=True)
+def _close_turn_connections():
+    """Turns reach the database from asgiref's shared sync thread; close its connection after each test so
+    PostgreSQL can drop the test database at the end."""
+    yield
+    from asgiref.sync import sync_to_async
+    from django.db import connections
+
+    asyncio.run(sync_to_async(connections.close_all)())

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/turn_latency.py [--turns 40]
 
-1. Connection reuse: streamed completions through one shared AsyncGroq (what chat.llm does) versus a new
+1. Connection reuse: streamed completions through one shared AsyncGroq (what chat.turn.llm does) versus a new
    client per request, against the local Groq-wire emulator over real HTTP.
 2. Engine overhead: a whole chat turn (save message, history, stream, tool call, save) versus the bare
    streamed completions that turn makes.
@@ -55,8 +55,8 @@ async def main(turns: int) -> None:
     from django.contrib.auth import get_user_model
 
     from chat import llm
-    from chat.emulator import EmulatorServer
-    from chat.engine import start_turn
+    from chat.turn.engine import start_turn
+    from groq_emulator import EmulatorServer
 
     server = EmulatorServer(host="127.0.0.1", port=0, chunk_delay=0.0).start()
     settings.GROQ_BASE_URL, settings.GROQ_API_KEY = server.base_url, "bench-key"
@@ -97,7 +97,7 @@ async def main(turns: int) -> None:
     server.stop()
 
     print(f"{turns} samples each, Python {sys.version.split()[0]}, SQLite, emulator chunk delay 0\n")
-    print(summary("stream, shared client (chat.llm)", reuse))
+    print(summary("stream, shared client (chat.turn.llm)", reuse))
     print(summary("stream, new client per request", new))
     print(f"  -> new/shared median ratio: {statistics.median(new) / statistics.median(reuse):.2f}x\n")
     print(summary("whole turn with one tool call (engine)", engine))

@@ -8,6 +8,6 @@ from config.auth_apis import ObtainTokenApi
 urlpatterns = [
     path("auth/token/", ObtainTokenApi.as_view(), name="api-token"),
     path("", include("tasks.urls")),
-    path("", include("chat.api_urls")),
+    path("", include("chat.api.urls")),
     re_path(r"^(?!schema/|docs/).*$", json_404),
 ]

@@ -1,0 +1,164 @@
+"""The chat as JSON (and server-sent events). Thin: validate, hand the turn to the engine, serialize."""
+
+import json
+from collections.abc import AsyncIterator
+
+from asgiref.sync import async_to_sync
+from django.http import StreamingHttpResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from chat import selectors, services
+from chat.api.serializers import (
+    ChatInputSerializer,
+    ChatOutputSerializer,
+    ConversationDetailOutputSerializer,
+    ConversationOutputSerializer,
+    ConversationRenameInputSerializer,
+    ErrorSerializer,
+    MessageOutputSerializer,
+)
+from chat.turn.engine import Turn, start_turn
+
+_ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="Bad input, e.g. an empty or over-long message."),
+    401: OpenApiResponse(ErrorSerializer, description="Not authenticated."),
+    404: OpenApiResponse(ErrorSerializer, description="No such conversation (of yours)."),
+    409: OpenApiResponse(ErrorSerializer, description="A turn is still running in this conversation."),
+    429: OpenApiResponse(ErrorSerializer, description="Too many messages; wait a minute."),
+    502: OpenApiResponse(
+        ErrorSerializer, description="The model failed (bad upstream answer, cut-off stream)."
+    ),
+    503: OpenApiResponse(ErrorSerializer, description="The model is unavailable or rate-limited upstream."),
+    504: OpenApiResponse(ErrorSerializer, description="The turn exceeded AGENT_TIMEOUT."),
+}
+_CHAT_DOC = (
+    "Send a message; the assistant may call tools on your tasks. The user's message is saved before the model "
+    "is called. With `Accept: text/event-stream` the answer streams as server-sent events "
+    "(started, reasoning, text, tool_call, tool_result, then done or error)."
+)
+
+
+def _sse(event: dict) -> bytes:
+    return f"event: {event['type']}\ndata: {json.dumps(event, ensure_ascii=False, default=str)}\n\n".encode()
+
+
+async def _stream_events(turn: Turn) -> AsyncIterator[bytes]:
+    async for event in turn.events():
+        yield _sse(event.as_dict())
+
+
+class ChatApi(APIView):
+    def perform_content_negotiation(self, request: Request, force: bool = False):
+        # An SSE client still gets JSON for errors raised before the stream starts (400, 404, 429).
+        if "text/event-stream" in request.headers.get("Accept", ""):
+            return JSONRenderer(), JSONRenderer.media_type
+        return super().perform_content_negotiation(request, force)
+
+    @extend_schema(
+        request=ChatInputSerializer,
+        responses={200: ChatOutputSerializer, **_ERRORS},
+        description=_CHAT_DOC,
+        examples=[
+            OpenApiExample("Add a task", value={"message": "Add a task to buy milk", "conversation_id": None})
+        ],
+    )
+    def post(self, request: Request) -> Response | StreamingHttpResponse:
+        return self.chat(request)
+
+    def chat(self, request: Request) -> Response | StreamingHttpResponse:
+        data = ChatInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        start = {
+            "user": request.user,
+            "text": data.validated_data["message"],
+            "conversation_id": data.validated_data["conversation_id"],
+        }
+        if "text/event-stream" in request.headers.get("Accept", ""):
+            # The turn's task lives on the server's event loop; the response streams its events.
+            turn = async_to_sync(start_turn)(**start)
+            response = StreamingHttpResponse(_stream_events(turn), content_type="text/event-stream")
+            response["Cache-Control"] = "no-cache"
+            response["X-Accel-Buffering"] = "no"
+            return response
+        result = async_to_sync(_run_to_end)(start)
+        if result.error is not None:
+            body = {
+                "message": result.error.message,
+                "code": result.error.code,
+                "conversation_id": result.conversation_id,
+            }
+            return Response(body, status=result.error.http_status)
+        return Response(
+            ChatOutputSerializer(
+                {
+                    "conversation_id": result.conversation_id,
+                    "response": result.response,
+                    "tool_calls": result.tool_calls,
+                    "offline_demo": result.offline_demo,
+                }
+            ).data
+        )
+
+
+class LegacyChatApi(ChatApi):
+    """`POST /api/{user_id}/chat`: the original design's endpoint. The id must be the authenticated user's."""
+
+    @extend_schema(
+        operation_id="legacy_chat",
+        request=ChatInputSerializer,
+        responses={200: ChatOutputSerializer, 403: OpenApiResponse(ErrorSerializer), **_ERRORS},
+        description="The original endpoint, kept for existing clients. " + _CHAT_DOC,
+    )
+    def post(self, request: Request, user_id: int) -> Response | StreamingHttpResponse:
+        if user_id != request.user.pk:
+            raise PermissionDenied("You can only chat as yourself.")
+        return self.chat(request)
+
+
+async def _run_to_end(start: dict):
+    turn = await start_turn(**start)
+    return await turn.result()
+
+
+class ConversationListApi(APIView):
+    @extend_schema(responses=ConversationOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(
+            selectors.conversation_list(owner=request.user), request, view=self
+        )
+        return paginator.get_paginated_response(ConversationOutputSerializer(page, many=True).data)
+
+
+class ConversationDetailApi(APIView):
+    @extend_schema(responses={200: ConversationDetailOutputSerializer, 404: _ERRORS[404]})
+    def get(self, request: Request, conversation_id: int) -> Response:
+        conversation = selectors.conversation_get(owner=request.user, conversation_id=conversation_id)
+        data = ConversationOutputSerializer(conversation).data
+        data["messages"] = MessageOutputSerializer(
+            selectors.message_list(conversation=conversation), many=True
+        ).data
+        return Response(data)
+
+    @extend_schema(
+        request=ConversationRenameInputSerializer, responses={200: ConversationOutputSerializer, **_ERRORS}
+    )
+    def patch(self, request: Request, conversation_id: int) -> Response:
+        data = ConversationRenameInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        conversation = services.conversation_rename(
+            owner=request.user, conversation_id=conversation_id, title=data.validated_data["title"]
+        )
+        return Response(ConversationOutputSerializer(conversation).data)
+
+    @extend_schema(responses={204: None, 404: _ERRORS[404]})
+    def delete(self, request: Request, conversation_id: int) -> Response:
+        services.conversation_delete(owner=request.user, conversation_id=conversation_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)

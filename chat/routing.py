@@ -1,9 +1,0 @@
-"""Websocket routes (wrapped by config.asgi in origin validation and session auth)."""
-
-from django.urls import path
-
-from chat.consumers import ChatConsumer
-
-websocket_urlpatterns = [
-    path("ws/chat/", ChatConsumer.as_asgi()),
-]

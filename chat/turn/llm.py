@@ -1,0 +1,268 @@
+"""The Groq boundary: the only module that imports the `groq` SDK.
+
+It owns the client (one `AsyncGroq` per event loop, i.e. one per daphne process), the request parameters,
+the stream accumulation (tool-call deltas merged by index) and the translation of SDK errors into
+`UpstreamError`s with a user-safe message. Nothing here knows about tasks or the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+import weakref
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import groq
+import httpx
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+OFFLINE_API_KEY = "offline-demo"  # the built-in emulator accepts any key
+
+
+# --- Errors ------------------------------------------------------------------------------------------------
+class UpstreamError(Exception):
+    """The model could not answer. `message` is safe to show; details go to the log only."""
+
+    def __init__(self, code: str, message: str, http_status: int = 502):
+        super().__init__(message)
+        self.code, self.message, self.http_status = code, message, http_status
+
+
+_BUSY = "The assistant is busy right now. Please try again in a minute."
+_UNAVAILABLE = "The assistant is unavailable right now. Please try again shortly."
+
+
+def translate_error(exc: BaseException) -> UpstreamError:
+    """Map any SDK/transport failure to a stable code, an HTTP status for the API and a plain message."""
+    if isinstance(exc, UpstreamError):
+        return exc
+    if isinstance(exc, asyncio.TimeoutError | groq.APITimeoutError | httpx.TimeoutException):
+        return UpstreamError(
+            "upstream_timeout", "The assistant took too long to answer. Please try again.", 504
+        )
+    if isinstance(exc, groq.AuthenticationError | groq.PermissionDeniedError):
+        return UpstreamError(
+            "upstream_auth", "The assistant is not configured correctly. Please tell an admin.", 502
+        )
+    if isinstance(exc, groq.RateLimitError):
+        return UpstreamError("upstream_rate_limited", _BUSY, 503)
+    if isinstance(exc, groq.APIStatusError):
+        body = exc.body if isinstance(exc.body, dict) else {}
+        error = body.get("error", body) if isinstance(body, dict) else {}
+        code = error.get("code") if isinstance(error, dict) else None
+        if code == "tool_use_failed":
+            return UpstreamError(
+                "tool_use_failed", "The assistant stumbled over an action. Please rephrase.", 502
+            )
+        if exc.status_code == 413:
+            return UpstreamError(
+                "upstream_too_large", "This conversation is too long for the assistant.", 502
+            )
+        if exc.status_code == 498 or exc.status_code >= 500:
+            return UpstreamError("upstream_unavailable", _UNAVAILABLE, 503)
+        return UpstreamError("upstream_error", _UNAVAILABLE, 502)
+    if isinstance(exc, groq.APIConnectionError | httpx.ConnectError):
+        return UpstreamError("upstream_unreachable", _UNAVAILABLE, 503)
+    # An SSE error event (APIError), a stream cut midway (httpx protocol errors) or bad data.
+    return UpstreamError("upstream_error", "The assistant's answer was cut off. Please try again.", 502)
+
+
+# --- Client ------------------------------------------------------------------------------------------------
+_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple, groq.AsyncGroq]] = (
+    weakref.WeakKeyDictionary()
+)
+_emulator_lock = threading.Lock()
+_emulator: Any = None
+
+
+def is_offline_demo() -> bool:
+    return not settings.GROQ_API_KEY
+
+
+def _offline_base_url() -> str:
+    """Start the built-in Groq-wire emulator once per process (a daemon thread on a loopback port)."""
+    global _emulator
+    with _emulator_lock:
+        if _emulator is None:
+            from groq_emulator import EmulatorServer
+
+            _emulator = EmulatorServer(host="127.0.0.1", port=0, chunk_delay=0.02).start()
+            logger.info("No GROQ_API_KEY: the offline demo assistant answers at %s", _emulator.base_url)
+        return _emulator.base_url
+
+
+def _connection() -> tuple[str, str]:
+    """(base_url, api_key): Groq's own, a configured Groq-wire server, or the built-in emulator."""
+    if settings.GROQ_BASE_URL:
+        return settings.GROQ_BASE_URL, settings.GROQ_API_KEY or OFFLINE_API_KEY
+    if settings.GROQ_API_KEY:
+        return "https://api.groq.com", settings.GROQ_API_KEY
+    return _offline_base_url(), OFFLINE_API_KEY
+
+
+def get_client() -> groq.AsyncGroq:
+    """One client per event loop and configuration, so connections are reused across turns."""
+    base_url, api_key = _connection()
+    key = (base_url, api_key, settings.AGENT_TIMEOUT, settings.GROQ_MAX_RETRIES)
+    per_loop = _clients.setdefault(asyncio.get_running_loop(), {})
+    if key not in per_loop:
+        per_loop[key] = groq.AsyncGroq(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=httpx.Timeout(settings.AGENT_TIMEOUT, connect=5.0),
+            max_retries=settings.GROQ_MAX_RETRIES,
+        )
+    return per_loop[key]
+
+
+# --- Requests ----------------------------------------------------------------------------------------------
+def request_params(messages: list[dict], *, tools: list[dict] | None, allow_tools: bool = True) -> dict:
+    """The exact parameters of one streamed chat completion. No user identity is ever part of it."""
+    params: dict[str, Any] = {
+        "model": settings.GROQ_MODEL,
+        "messages": messages,
+        "temperature": settings.GROQ_TEMPERATURE,
+        "top_p": settings.GROQ_TOP_P,
+        "max_completion_tokens": settings.GROQ_MAX_TOKENS,
+        "stream": True,
+    }
+    if settings.GROQ_MODEL.startswith("openai/gpt-oss"):
+        params["reasoning_effort"] = settings.GROQ_REASONING_EFFORT
+    if tools:
+        params["tools"] = tools
+        params["tool_choice"] = "auto" if allow_tools else "none"
+    return params
+
+
+# --- Streaming ---------------------------------------------------------------------------------------------
+@dataclass
+class Delta:
+    """One piece of a streamed answer: text and/or reasoning."""
+
+    content: str = ""
+    reasoning: str = ""
+
+
+@dataclass
+class Completion:
+    """What one streamed request produced once it ended."""
+
+    content: str = ""
+    reasoning: str = ""
+    tool_calls: list[dict] = field(default_factory=list)  # [{"id", "name", "arguments"}]
+    finish_reason: str | None = None
+    usage: dict = field(default_factory=dict)
+    request_id: str = ""
+
+
+class StreamAccumulator:
+    """Merges chunks into a Completion. Tool-call pieces are merged by `index`; arguments are parsed later."""
+
+    def __init__(self) -> None:
+        self.result = Completion()
+        self._calls: dict[int, dict] = {}
+
+    def feed(self, chunk: Any) -> Delta:
+        x_groq = getattr(chunk, "x_groq", None)
+        if x_groq is not None:
+            self.result.request_id = getattr(x_groq, "id", None) or self.result.request_id
+            usage = getattr(x_groq, "usage", None)
+            if usage is not None:
+                self.result.usage = _usage_dict(usage)
+        if getattr(chunk, "usage", None) is not None:
+            self.result.usage = _usage_dict(chunk.usage)
+        if not chunk.choices:
+            return Delta()
+        choice = chunk.choices[0]
+        delta = choice.delta
+        if choice.finish_reason:
+            self.result.finish_reason = choice.finish_reason
+        out = Delta(content=delta.content or "", reasoning=getattr(delta, "reasoning", None) or "")
+        self.result.content += out.content
+        self.result.reasoning += out.reasoning
+        for piece in delta.tool_calls or []:
+            call = self._calls.setdefault(piece.index, {"id": "", "name": "", "arguments": ""})
+            if piece.id:
+                call["id"] = piece.id
+            if piece.function is not None:
+                call["name"] += piece.function.name or ""
+                call["arguments"] += piece.function.arguments or ""
+        return out
+
+    def finish(self) -> Completion:
+        self.result.tool_calls = [self._calls[i] for i in sorted(self._calls)]
+        for n, call in enumerate(self.result.tool_calls):
+            call["id"] = call["id"] or f"call_{n}"
+        return self.result
+
+
+def _usage_dict(usage: Any) -> dict:
+    data = usage.model_dump() if hasattr(usage, "model_dump") else dict(usage)
+    details = data.get("completion_tokens_details") or {}
+    return {
+        "prompt_tokens": data.get("prompt_tokens"),
+        "completion_tokens": data.get("completion_tokens"),
+        "reasoning_tokens": details.get("reasoning_tokens") if isinstance(details, dict) else None,
+        "timings": {
+            k: data[k]
+            for k in ("queue_time", "prompt_time", "completion_time", "total_time")
+            if data.get(k) is not None
+        },
+    }
+
+
+class ModelStream:
+    """An open streamed completion: iterate for Deltas, then read `.completion`; `close()` ends it upstream."""
+
+    def __init__(self, params: dict):
+        self.params = params
+        self._stream: Any = None
+        self._acc = StreamAccumulator()
+
+    async def open(self) -> ModelStream:
+        try:
+            self._stream = await get_client().chat.completions.create(**self.params)
+        except BaseException as exc:
+            raise self._fail(exc) from exc
+        return self
+
+    async def __aiter__(self) -> AsyncIterator[Delta]:
+        try:
+            async for chunk in self._stream:
+                delta = self._acc.feed(chunk)
+                if delta.content or delta.reasoning:
+                    yield delta
+        except (asyncio.CancelledError, GeneratorExit):
+            raise
+        except BaseException as exc:
+            raise self._fail(exc) from exc
+
+    @property
+    def completion(self) -> Completion:
+        return self._acc.finish()
+
+    async def close(self) -> None:
+        if self._stream is not None:
+            try:
+                await self._stream.close()
+            except Exception:  # closing a broken stream may itself fail; nothing left to do
+                logger.debug("closing the model stream failed", exc_info=True)
+
+    @staticmethod
+    def _fail(exc: BaseException) -> BaseException:
+        if isinstance(exc, asyncio.CancelledError | UpstreamError):
+            return exc
+        error = translate_error(exc)
+        # The SDK's messages carry status and body, never the API key.
+        logger.warning("Groq request failed: %s (%s: %s)", error.code, type(exc).__name__, exc)
+        return error
+
+
+def tool_result_json(result: dict) -> str:
+    return json.dumps(result, ensure_ascii=False, default=str)

@@ -1,0 +1,93 @@
+"""HTML fragments shared by the page views (HTMX responses) and the websocket consumer (out-of-band swaps).
+
+Every fragment comes from a template (Django autoescapes it); this module only gathers the context. The task-panel
+function reads the database, so async callers run it through `database_sync_to_async` — one hop per render.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.template.loader import render_to_string
+
+from chat.selectors import conversation_get, conversation_list, message_list
+from chat.web.transcript import transcript_bubbles
+from core.errors import DomainError
+from tasks import selectors as task_selectors
+
+
+def task_panel_context(
+    owner: AbstractBaseUser, *, deleted_task_id: int | None = None, error: str = ""
+) -> dict:
+    tasks = list(task_selectors.task_list(owner=owner))
+    deleted = None
+    if deleted_task_id is not None:
+        try:
+            task = task_selectors.task_get(owner=owner, task_id=deleted_task_id, include_deleted=True)
+        except DomainError:
+            task = None
+        if task is not None and task.is_deleted:  # already restored (or never deleted): no Undo strip
+            deleted = task
+    pending = [t for t in tasks if not t.completed]
+    completed = [t for t in tasks if t.completed]
+    return {
+        "pending_tasks": pending,
+        "completed_tasks": completed,
+        "counts": {"pending": len(pending), "completed": len(completed)},
+        "deleted_task": deleted,
+        "panel_error": error,
+    }
+
+
+def task_panel_html(
+    owner: AbstractBaseUser, *, oob: bool, deleted_task_id: int | None = None, error: str = ""
+) -> str:
+    """The task panel and the header's pending-count badge (always swapped out of band)."""
+    context = task_panel_context(owner, deleted_task_id=deleted_task_id, error=error)
+    return render_to_string("chat/frames/task_panel.html", {**context, "oob": oob})
+
+
+def composer_html(*, busy: bool, draft: str = "") -> str:
+    return render_to_string(
+        "chat/_composer.html",
+        {"busy": busy, "draft": draft, "oob": True, "max_chars": settings.CHAT_MESSAGE_MAX_CHARS},
+    )
+
+
+def notice_html(message: str, *, draft: str = "", reset_composer: bool = True) -> str:
+    """An error bubble outside any turn (bad frame, message too long, rate limited…), then the composer back."""
+    return render_to_string(
+        "chat/frames/notice.html",
+        {
+            "message": message,
+            "draft": draft,
+            "reset_composer": reset_composer,
+            "busy": False,
+            "oob": True,
+            "max_chars": settings.CHAT_MESSAGE_MAX_CHARS,
+        },
+    )
+
+
+def transcript_html(owner: AbstractBaseUser, conversation_id: int) -> str:
+    """The saved transcript of one of the owner's conversations, swapped over the page's (after a reconnect)."""
+    conversation = conversation_get(owner=owner, conversation_id=conversation_id)
+    bubbles = transcript_bubbles(message_list(conversation=conversation))
+    return render_to_string(
+        "chat/frames/transcript.html",
+        {"bubbles": bubbles, "busy": False, "max_chars": settings.CHAT_MESSAGE_MAX_CHARS},
+    )
+
+
+def conversation_list_html(owner: AbstractBaseUser) -> str:
+    """The sidebar's list, swapped out of band; each page marks its own open conversation (chat.js)."""
+    return render_to_string(
+        "chat/_conversation_list.html", {"conversations": conversation_list(owner=owner), "oob": True}
+    )
+
+
+def turn_finished_html(conversation_id: int, user_message_id: int) -> str:
+    return render_to_string(
+        "chat/frames/turn_finished.html",
+        {"conversation_id": conversation_id, "user_message_id": user_message_id},
+    )

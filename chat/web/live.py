@@ -1,0 +1,120 @@
+"""A live turn as out-of-band HTML fragments: what the websocket consumer sends for each engine event.
+
+`LiveTurn` keeps the little state the page needs to follow one turn (which text segment is streaming, which tool
+card is which) and renders every fragment from a template, so every token is escaped by Django. The ids match
+the ones chat.web.transcript gives a stored turn, so a reload shows the same structure. No database access here.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from chat.models import Message
+from chat.turn.events import ToolCallFinished, ToolCallStarted, TurnDone, TurnFailed, TurnStarted
+from chat.web.rendering import render_markdown
+from chat.web.transcript import AssistantBubble, TextPart, ToolCard, UserBubble, bubble_key
+
+
+class LiveTurn:
+    def __init__(self, *, user_message: Message):
+        self.user_message = user_message
+        self.key = bubble_key(user_message.pk)
+        self._segments = 0  # text segments created so far (one before / between / after tool cards)
+        self._segment_open = False  # is a streaming segment the last thing in the bubble?
+        self._segment_text = ""
+        self._parts = 0
+        self._cards: dict[str, ToolCard] = {}
+        self._had_reasoning = False
+        self._new_round = False  # tools ran since the last reasoning: separate the next round's thoughts
+
+    def _render(self, template: str, context: dict) -> str:
+        base = {"key": self.key, "max_chars": settings.CHAT_MESSAGE_MAX_CHARS}
+        return render_to_string(f"chat/frames/{template}", {**base, **context})
+
+    @property
+    def _segment_id(self) -> str:
+        return f"{self.key}-seg-{self._segments}"
+
+    # --- events -----------------------------------------------------------------------------------------
+    def started(self, event: TurnStarted) -> str:
+        return self._render(
+            "turn_started.html",
+            {
+                "user_bubble": UserBubble(self.user_message.pk, self.user_message.content),
+                "assistant_bubble": AssistantBubble(self.key),
+                "conversation": {"pk": event.conversation_id, "title": event.conversation_title},
+            },
+        )
+
+    def deltas(self, *, text: str, reasoning: str) -> str:
+        """One coalesced frame: the reasoning and visible text that arrived since the last frame."""
+        if reasoning and self._had_reasoning and self._new_round:
+            reasoning = "\n\n" + reasoning
+        if reasoning:
+            self._new_round = False
+        context = {
+            "text": text,
+            "reasoning": reasoning,
+            "reasoning_first": reasoning and not self._had_reasoning,
+        }
+        if reasoning:
+            self._had_reasoning = True
+        if text:
+            context["open_segment"] = not self._segment_open
+            if not self._segment_open:
+                self._segments += 1
+                self._parts += 1
+                self._segment_open = True
+            context["segment_id"] = self._segment_id
+            self._segment_text += text
+        return self._render("delta.html", context)
+
+    def _close_segment(self, final_text: str | None = None) -> TextPart | None:
+        """The streaming segment, now rendered as sanitized markdown (or None when nothing streamed)."""
+        text = self._segment_text if final_text is None else final_text
+        if not self._segment_open and not text.strip():
+            return None
+        if not self._segment_open:  # text the stream never showed (e.g. parsed out of a tool block)
+            self._segments += 1
+            self._parts += 1
+        part = TextPart(self._segment_id, render_markdown(text))
+        self._segment_open, self._segment_text = False, ""
+        return part
+
+    def tool_started(self, event: ToolCallStarted) -> str:
+        finished = self._close_segment() if self._segment_open else None
+        self._new_round = True
+        card = ToolCard(f"tool-{self.key}-{self._parts}", event.name, event.params)
+        self._parts += 1
+        self._cards[event.call_id] = card
+        return self._render("tool_started.html", {"finished_segment": finished, "card": card})
+
+    def tool_finished(self, event: ToolCallFinished) -> str:
+        card = self._cards.get(event.call_id)
+        if card is None:  # a malformed tool block: a result without a started call
+            card = ToolCard(f"tool-{self.key}-{self._parts}", event.name, event.params, event.result)
+            self._parts += 1
+            return self._render("tool_started.html", {"finished_segment": None, "card": card})
+        card.params, card.result = event.params or card.params, event.result
+        return self._render("tool_finished.html", {"card": card})
+
+    def done(self, event: TurnDone) -> str:
+        return self._ended(event.content, event.status, "")
+
+    def failed(self, event: TurnFailed) -> str:
+        status = Message.Status.PARTIAL if event.partial_content else Message.Status.ERROR
+        return self._ended(event.partial_content, status, event.message)
+
+    def _ended(self, content: str, status: str, error_message: str) -> str:
+        was_open = self._segment_open
+        finished = self._close_segment(content)
+        return self._render(
+            "turn_ended.html",
+            {
+                "finished_segment": finished,
+                "segment_was_open": was_open,
+                "had_reasoning": self._had_reasoning,
+                "bubble": AssistantBubble(self.key, status=status, error_message=error_message),
+            },
+        )
