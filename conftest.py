@@ -9,7 +9,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from groq_emulator import EmulatorServer
-from tasks.tests.factories import UserFactory
+from users.tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.db import models
+
+from users.models import User
 
 
 class Conversation(models.Model):

@@ -2,12 +2,12 @@
 
 from django.urls import include, path, re_path
 
-from config.api_errors import json_404
-from config.auth_apis import ObtainTokenApi
+from core.api_errors import json_404
+from users.apis import ObtainTokenApi
 
 urlpatterns = [
     path("auth/token/", ObtainTokenApi.as_view(), name="api-token"),
-    path("", include("tasks.urls")),
+    path("", include("tasks.api_urls")),
     path("", include("chat.api.urls")),
     re_path(r"^(?!schema/|docs/).*$", json_404),
 ]

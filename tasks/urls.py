@@ -1,11 +1,13 @@
+"""The task panel's actions (the chat page posts them)."""
+
 from django.urls import path
 
-from tasks import apis
+from tasks import views
 
 urlpatterns = [
-    path("tasks/", apis.TaskListCreateApi.as_view(), name="api-task-list"),
-    path("tasks/<int:task_id>/", apis.TaskDetailApi.as_view(), name="api-task-detail"),
-    path("tasks/<int:task_id>/complete/", apis.TaskCompleteApi.as_view(), name="api-task-complete"),
-    path("tasks/<int:task_id>/reopen/", apis.TaskReopenApi.as_view(), name="api-task-reopen"),
-    path("tasks/<int:task_id>/restore/", apis.TaskRestoreApi.as_view(), name="api-task-restore"),
+    path("tasks/add/", views.task_add, name="panel-task-add"),
+    path("tasks/<int:task_id>/complete/", views.task_complete, name="panel-task-complete"),
+    path("tasks/<int:task_id>/reopen/", views.task_reopen, name="panel-task-reopen"),
+    path("tasks/<int:task_id>/delete/", views.task_delete, name="panel-task-delete"),
+    path("tasks/<int:task_id>/restore/", views.task_restore, name="panel-task-restore"),
 ]

@@ -3,7 +3,7 @@
 import factory
 
 from chat.models import Conversation, Message
-from tasks.tests.factories import UserFactory
+from users.tests.factories import UserFactory
 
 
 class ConversationFactory(factory.django.DjangoModelFactory):

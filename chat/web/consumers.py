@@ -41,6 +41,7 @@ from chat.web.live import LiveTurn
 from core.broadcast import user_group
 from core.errors import DomainError
 from core.ids import parse_id
+from tasks.panel import task_panel_html
 
 logger = logging.getLogger(__name__)
 
@@ -221,7 +222,5 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def tasks_changed(self, message: dict) -> None:
         deleted = message.get("task_id") if message.get("action") == "deleted" else None
-        html = await database_sync_to_async(fragments.task_panel_html)(
-            self.user, oob=True, deleted_task_id=deleted
-        )
+        html = await database_sync_to_async(task_panel_html)(self.user, oob=True, deleted_task_id=deleted)
         await self.send(text_data=html)

@@ -12,46 +12,6 @@ from django.template.loader import render_to_string
 
 from chat.selectors import conversation_get, conversation_list, message_list
 from chat.web.transcript import transcript_bubbles
-from core.errors import DomainError
-from tasks import selectors as task_selectors
-
-
-def task_panel_context(
-    owner: AbstractBaseUser, *, deleted_task_id: int | None = None, error: str = ""
-) -> dict:
-    tasks = list(task_selectors.task_list(owner=owner))
-    deleted = None
-    if deleted_task_id is not None:
-        try:
-            task = task_selectors.task_get(owner=owner, task_id=deleted_task_id, include_deleted=True)
-        except DomainError:
-            task = None
-        if task is not None and task.is_deleted:  # already restored (or never deleted): no Undo strip
-            deleted = task
-    pending = [t for t in tasks if not t.completed]
-    completed = [t for t in tasks if t.completed]
-    return {
-        "pending_tasks": pending,
-        "completed_tasks": completed,
-        "counts": {"pending": len(pending), "completed": len(completed)},
-        "deleted_task": deleted,
-        "panel_error": error,
-    }
-
-
-def task_panel_html(
-    owner: AbstractBaseUser, *, oob: bool, deleted_task_id: int | None = None, error: str = ""
-) -> str:
-    """The task panel and the header's pending-count badge (always swapped out of band)."""
-    context = task_panel_context(owner, deleted_task_id=deleted_task_id, error=error)
-    return render_to_string("chat/frames/task_panel.html", {**context, "oob": oob})
-
-
-def composer_html(*, busy: bool, draft: str = "") -> str:
-    return render_to_string(
-        "chat/_composer.html",
-        {"busy": busy, "draft": draft, "oob": True, "max_chars": settings.CHAT_MESSAGE_MAX_CHARS},
-    )
 
 
 def notice_html(message: str, *, draft: str = "", reset_composer: bool = True) -> str:

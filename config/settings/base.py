@@ -1,14 +1,6 @@
 """Settings shared by every environment. Everything that differs between machines comes from the environment."""
 
-from pathlib import Path
-
-import environ
-
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-
-env = environ.Env()
-if (BASE_DIR / ".env").exists():  # optional; without the check django-environ logs that it is missing
-    env.read_env(BASE_DIR / ".env")
+from .env import BASE_DIR, env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-dev-only-not-secret-9d1c2f7a6b5e4d3c2b1a0f9e8d7c6b5a")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -30,6 +22,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "users",
     "tasks",
     "chat",
 ]
@@ -94,6 +87,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTH_USER_MODEL = "users.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -101,7 +95,9 @@ DEMO_USER_ENABLED = False  # only local settings create the demo account
 
 # --- i18n / static -----------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = "UTC"
+TIME_ZONE = "UTC"  # the server's (stored datetimes are UTC); each user has a zone of their own
+# A new account's zone until the user picks one (an IANA name).
+USERS_DEFAULT_TIMEZONE = env("DJANGO_USER_DEFAULT_TIMEZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
@@ -122,7 +118,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "core.api_errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "user": env("API_RATE_USER", default="600/min"),
@@ -138,25 +134,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
-# --- The assistant (Groq) ----------------------------------------------------------------------------------
-GROQ_API_KEY = env("GROQ_API_KEY", default="")  # empty: the built-in offline emulator answers
-GROQ_BASE_URL = env("GROQ_BASE_URL", default="")  # empty: Groq's own (or the emulator when there is no key)
-GROQ_MODEL = env("GROQ_MODEL", default="openai/gpt-oss-120b")
-GROQ_TEMPERATURE = env.float("GROQ_TEMPERATURE", default=1.0)
-GROQ_MAX_TOKENS = env.int("GROQ_MAX_TOKENS", default=8192)
-GROQ_TOP_P = env.float("GROQ_TOP_P", default=1.0)
-GROQ_REASONING_EFFORT = env("GROQ_REASONING_EFFORT", default="medium")
-GROQ_TOOL_MODE = env("GROQ_TOOL_MODE", default="native")  # native | prompt
-GROQ_MAX_RETRIES = env.int("GROQ_MAX_RETRIES", default=2)
-GROQ_HISTORY_TOKEN_BUDGET = env.int("GROQ_HISTORY_TOKEN_BUDGET", default=6000)
-# USD per million tokens, for the admin's cost estimate.
-GROQ_PRICE_INPUT_PER_M = env.float("GROQ_PRICE_INPUT_PER_M", default=0.15)
-GROQ_PRICE_OUTPUT_PER_M = env.float("GROQ_PRICE_OUTPUT_PER_M", default=0.60)
-AGENT_TIMEOUT = env.float("AGENT_TIMEOUT", default=30.0)  # seconds for one whole chat turn
-AGENT_MAX_TOOL_ROUNDS = env.int("AGENT_MAX_TOOL_ROUNDS", default=5)
-CHAT_MESSAGE_MAX_CHARS = 4096
-CHAT_WS_MAX_FRAME_BYTES = 64 * 1024
-CHAT_RATE_PER_MINUTE = env.int("CHAT_RATE_PER_MINUTE", default=20)
+# --- The assistant: GROQ_*, AGENT_*, CHAT_* --------------------------------------------------------------
+from .assistant import *  # noqa: E402, F403
 
 # --- Logging: secrets never logged (the groq SDK's own debug logging stays off) -----------------------------
 LOGGING = {

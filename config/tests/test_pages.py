@@ -3,7 +3,8 @@
 import pytest
 from django.utils import timezone
 
-from tasks.tests.factories import USER_PASSWORD, TaskFactory
+from tasks.tests.factories import TaskFactory
+from users.tests.factories import USER_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

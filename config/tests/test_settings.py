@@ -4,7 +4,7 @@ import secrets
 
 import pytest
 
-from config.tests.processes import BASE_DIR, manage, run_python, settings_values
+from core.tests.processes import BASE_DIR, manage, run_python, settings_values
 
 pytestmark = pytest.mark.timeout(120)
 

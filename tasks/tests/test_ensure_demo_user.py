@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from config.tests.processes import manage, run_python
+from core.tests.processes import manage, run_python
 
 CHECK_DEMO = """
 import django; django.setup()

@@ -4,7 +4,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
-from tasks.tests.factories import USER_PASSWORD, TaskFactory
+from tasks.tests.factories import TaskFactory
+from users.tests.factories import USER_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

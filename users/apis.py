@@ -9,12 +9,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from core.errors import DomainError
-
-
-class InvalidCredentials(DomainError):
-    code, status_code = "invalid_credentials", 401
-    default_message = "Wrong username or password."
+from users.errors import InvalidCredentials
 
 
 class ObtainTokenApi(APIView):

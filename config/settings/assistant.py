@@ -1,0 +1,22 @@
+"""The assistant's settings: the model (GROQ_*), the turn (AGENT_*) and what a user may send (CHAT_*)."""
+
+from .env import env
+
+GROQ_API_KEY = env("GROQ_API_KEY", default="")  # empty: the built-in offline emulator answers
+GROQ_BASE_URL = env("GROQ_BASE_URL", default="")  # empty: Groq's own (or the emulator when there is no key)
+GROQ_MODEL = env("GROQ_MODEL", default="openai/gpt-oss-120b")
+GROQ_TEMPERATURE = env.float("GROQ_TEMPERATURE", default=1.0)
+GROQ_MAX_TOKENS = env.int("GROQ_MAX_TOKENS", default=8192)
+GROQ_TOP_P = env.float("GROQ_TOP_P", default=1.0)
+GROQ_REASONING_EFFORT = env("GROQ_REASONING_EFFORT", default="medium")
+GROQ_TOOL_MODE = env("GROQ_TOOL_MODE", default="native")  # native | prompt
+GROQ_MAX_RETRIES = env.int("GROQ_MAX_RETRIES", default=2)
+GROQ_HISTORY_TOKEN_BUDGET = env.int("GROQ_HISTORY_TOKEN_BUDGET", default=6000)
+# USD per million tokens, for the admin's cost estimate.
+GROQ_PRICE_INPUT_PER_M = env.float("GROQ_PRICE_INPUT_PER_M", default=0.15)
+GROQ_PRICE_OUTPUT_PER_M = env.float("GROQ_PRICE_OUTPUT_PER_M", default=0.60)
+AGENT_TIMEOUT = env.float("AGENT_TIMEOUT", default=30.0)  # seconds for one whole chat turn
+AGENT_MAX_TOOL_ROUNDS = env.int("AGENT_MAX_TOOL_ROUNDS", default=5)
+CHAT_MESSAGE_MAX_CHARS = 4096
+CHAT_WS_MAX_FRAME_BYTES = 64 * 1024
+CHAT_RATE_PER_MINUTE = env.int("CHAT_RATE_PER_MINUTE", default=20)
