@@ -23,11 +23,11 @@ install: $(VENV)/.base-installed
 install-test: $(VENV)/.test-installed
 
 # A db.sqlite3 from before the custom user model (users.User) cannot be migrated forward: say so plainly.
-OLD_SQLITE_CHECK := import sqlite3, sys; db = sqlite3.connect("db.sqlite3"); \
-  sys.exit(1 if db.execute("select 1 from sqlite_master where name = 'auth_user'").fetchone() else 0)
+OLD_SQLITE_CHECK := import sqlite3, sys; db = sqlite3.connect('db.sqlite3'); \
+  sys.exit(1 if db.execute('select 1 from sqlite_master where name = ?', ('auth_user',)).fetchone() else 0)
 
 migrate: install
-	@if [ -f db.sqlite3 ] && ! $(BIN)/python -c '$(OLD_SQLITE_CHECK)'; then \
+	@if [ -f db.sqlite3 ] && ! $(BIN)/python -c "$(OLD_SQLITE_CHECK)"; then \
 	  echo "db.sqlite3 was made by an older version of this project (before accounts moved to users.User)."; \
 	  echo "Start fresh with:  rm db.sqlite3 && make run   (this deletes the local accounts, tasks and chats)"; \
 	  exit 1; fi
