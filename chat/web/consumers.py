@@ -1,14 +1,14 @@
-"""The chat websocket (/ws/chat/): the browser's side of a chat turn and the live task panel.
+"""The chat websocket (/ws/chat/?c=<conversation id>): the browser's side of a chat turn and the live panels.
 
-    connect     authenticated users only (4401 otherwise); joins the user's tasks group
-    receive     a JSON frame from the HTMX form: {"message", "conversation_id", "HEADERS"} starts a turn through
-                chat.turn.engine.start_turn; {"action": "stop"} stops it; {"action": "resume", "conversation_id"}
-                (sent after a reconnect) answers with the saved transcript once that conversation's turn ended
-    relay       engine events → HTML fragments (chat.web.live) swapped out of band; text is coalesced so a frame
-                goes out at most every FLUSH_SECONDS, not per token
-    tasks_changed   a task of this user changed anywhere (tool, panel, API, admin): re-render the panel
-    conversations_changed   likewise for the conversations sidebar
-    turn_finished   a reply was saved: tabs showing that conversation (but not streaming it) ask for it
+    connect     authenticated users only (4401 otherwise); joins the user's group; remembers which conversation
+                the page shows (`?c=`; a new chat gets one when its first turn starts)
+    receive     a JSON frame from the HTMX form: {"message", "conversation_id"} starts a turn through
+                chat.turn.engine.start_turn; {"action": "stop"} stops it; {"action": "view", "conversation_id"}
+                (sent after a reconnect) says which conversation the page shows, and gets its saved transcript
+                unless a turn is still running there (then it comes with turn_finished)
+    tasks_changed / conversations_changed   something changed anywhere (tool, panel, API, admin, MCP): re-render
+    turn_finished   a reply was saved: a page showing that conversation gets the transcript, unless this socket
+                streamed that very turn
 
 The consumer knows nothing about tools or the model. A turn outlives its socket: `disconnect` stops relaying
 but never stops the turn, which finishes and is saved by the engine.
@@ -20,24 +20,16 @@ import asyncio
 import contextlib
 import json
 import logging
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from chat.turn.engine import Turn, start_turn
-from chat.turn.events import (
-    ReasoningDelta,
-    TextDelta,
-    ToolCallFinished,
-    ToolCallStarted,
-    TurnDone,
-    TurnFailed,
-    TurnStarted,
-)
 from chat.turn.limits import turn_running
 from chat.web import fragments
-from chat.web.live import LiveTurn
+from chat.web.relay import TurnRelay
 from core.broadcast import user_group
 from core.errors import DomainError
 from core.ids import parse_id
@@ -45,8 +37,6 @@ from tasks.panel import task_panel_html
 
 logger = logging.getLogger(__name__)
 
-FLUSH_SECONDS = 0.04
-RESUME_POLL_SECONDS = 0.25
 CLOSE_UNAUTHENTICATED = 4401
 
 
@@ -55,9 +45,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
         user = self.scope.get("user")
         self.user = user
         self.group = None
+        self.viewing: int | None = _query_id(self.scope, "c")
         self._turn: Turn | None = None
         self._relay_task: asyncio.Task | None = None
-        self._resume_task: asyncio.Task | None = None
+        self._transcript_task: asyncio.Task | None = None
+        self._streamed: set[int] = set()  # user-message ids of the turns this socket relayed
         # Accept, then close with an application code: a refused handshake would look like a network error
         # (1006) to the browser, and the HTMX ws extension would keep reconnecting.
         await self.accept()
@@ -71,7 +63,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
         # Stop relaying to a closed socket, but leave the turn running: the engine saves it.
-        for task in (self._relay_task, self._resume_task):
+        for task in (self._relay_task, self._transcript_task):
             if task and not task.done():
                 task.cancel()
 
@@ -92,31 +84,19 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if not isinstance(frame, dict):
             await self._notice("That message could not be read. Please reload the page.")
             return
-        if frame.get("action") == "stop":
+        action = frame.get("action")
+        if action == "stop":
             if self._turn is not None:
                 self._turn.stop()
-            return
-        if frame.get("action") == "resume":
-            # In the background: this consumer handles one message at a time, and the wait may be long.
-            self._resume_task = asyncio.create_task(self._resume(frame))
-            return
-        await self._start(frame)
+        elif action == "view":
+            self._view(parse_id(frame.get("conversation_id")))
+        else:
+            await self._start(frame)
 
-    async def _resume(self, frame: dict) -> None:
-        """After a reconnect: once the conversation's turn (which went on without this socket) has ended, send
-        the saved transcript. The turn may run in another worker; the shared turn lock says when it is done."""
-        conversation_id = parse_id(frame.get("conversation_id"))
-        if conversation_id is None:
-            return
-        loop = asyncio.get_running_loop()
-        give_up = loop.time() + settings.AGENT_TIMEOUT + 10
-        while await database_sync_to_async(turn_running)(conversation_id) and loop.time() < give_up:
-            await asyncio.sleep(RESUME_POLL_SECONDS)
-        try:
-            html = await database_sync_to_async(fragments.transcript_html)(self.user, conversation_id)
-        except DomainError:  # not this user's conversation (or deleted meanwhile): nothing to show
-            return
-        await self.send(text_data=html)
+    def _view(self, conversation_id: int | None) -> None:
+        self.viewing = conversation_id
+        if conversation_id is not None:
+            self._send_transcript(conversation_id, unless_running=True)
 
     async def _start(self, frame: dict) -> None:
         if self._relay_task and not self._relay_task.done():
@@ -139,81 +119,50 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 draft=text if isinstance(text, str) else "",
             )
             return
-        self._turn = turn
-        live = LiveTurn(user_message=turn.user_message)
-        self._relay_task = asyncio.create_task(
-            self._relay(turn, live), name=f"chat-relay-{turn.conversation_id}"
-        )
+        self._turn, self.viewing = turn, turn.conversation_id
+        self._streamed.add(turn.user_message.pk)
+        self._relay_task = asyncio.create_task(self._relay(turn), name=f"chat-relay-{turn.conversation_id}")
 
-    async def _notice(self, message: str, *, draft: str = "", reset_composer: bool = True) -> None:
-        await self.send(text_data=fragments.notice_html(message, draft=draft, reset_composer=reset_composer))
-
-    # --- one turn, engine events → fragments --------------------------------------------------------------------
-    async def _relay(self, turn: Turn, live: LiveTurn) -> None:
-        loop = asyncio.get_running_loop()
-        events = turn.events()
-        text, reasoning = [], []
-        last_flush = loop.time()
-        next_event: asyncio.Future | None = None
-        ended = False
-
-        async def flush() -> None:
-            nonlocal last_flush
-            if text or reasoning:
-                await self.send(text_data=live.deltas(text="".join(text), reasoning="".join(reasoning)))
-                text.clear()
-                reasoning.clear()
-            last_flush = loop.time()
-
+    async def _relay(self, turn: Turn) -> None:
+        relay = TurnRelay(turn, lambda frame: self.send(text_data=frame))
         try:
-            while True:
-                if next_event is None:
-                    next_event = asyncio.ensure_future(anext(events))
-                pending = text or reasoning
-                timeout = max(0.0, last_flush + FLUSH_SECONDS - loop.time()) if pending else None
-                done, _ = await asyncio.wait({next_event}, timeout=timeout)
-                if not done:
-                    await flush()
-                    continue
-                event, next_event = next_event.result(), None
-                if isinstance(event, TextDelta | ReasoningDelta):
-                    (text if isinstance(event, TextDelta) else reasoning).append(event.text)
-                    if loop.time() - last_flush >= FLUSH_SECONDS:
-                        await flush()
-                    continue
-                await flush()
-                if isinstance(event, TurnStarted):
-                    await self.send(text_data=live.started(event))
-                elif isinstance(event, ToolCallStarted):
-                    await self.send(text_data=live.tool_started(event))
-                elif isinstance(event, ToolCallFinished):
-                    await self.send(text_data=live.tool_finished(event))
-                elif isinstance(event, TurnDone):
-                    ended = True
-                    await self.send(text_data=live.done(event))
-                elif isinstance(event, TurnFailed):
-                    ended = True
-                    await self.send(text_data=live.failed(event))
-                if event.terminal:
-                    return
+            await relay.run()
         except asyncio.CancelledError:
             raise
         except Exception:
             logger.exception("Relaying a chat turn failed (conversation %s)", turn.conversation_id)
-            if not ended:  # whatever happened, the composer must come back
+            if not relay.ended:  # whatever happened, the composer must come back
                 with contextlib.suppress(Exception):
                     await self._notice("The reply could not be shown. Reload the page to see it.")
-        finally:
-            if next_event is not None and not next_event.done():
-                next_event.cancel()
+
+    async def _notice(self, message: str, *, draft: str = "", reset_composer: bool = True) -> None:
+        await self.send(text_data=fragments.notice_html(message, draft=draft, reset_composer=reset_composer))
+
+    def _send_transcript(self, conversation_id: int, *, unless_running: bool = False) -> None:
+        """The saved transcript of the page's conversation, in the background (one at a time per socket)."""
+        if self._transcript_task and not self._transcript_task.done():
+            self._transcript_task.cancel()
+        self._transcript_task = asyncio.create_task(self._transcript(conversation_id, unless_running))
+
+    async def _transcript(self, conversation_id: int, unless_running: bool) -> None:
+        def render() -> str | None:
+            if unless_running and turn_running(conversation_id):
+                return None  # its reply comes with turn_finished
+            return fragments.transcript_html(self.user, conversation_id)
+
+        try:
+            html = await database_sync_to_async(render)()
+        except DomainError:  # not this user's conversation (or deleted meanwhile): nothing to show
+            return
+        if html is not None and self.viewing == conversation_id:
+            await self.send(text_data=html)
 
     # --- news for this user's tabs (core.broadcast) ------------------------------------------------------------
     async def turn_finished(self, message: dict) -> None:
-        """A turn of this user ended and is saved; the page fetches it if it shows that conversation and did
-        not stream the turn itself (chat.js sends a resume frame)."""
-        await self.send(
-            text_data=fragments.turn_finished_html(message["conversation_id"], message["user_message_id"])
-        )
+        """A reply of this user was saved. A page showing that conversation that did not stream the turn itself
+        (another tab, or this one before a reconnect) gets the saved transcript."""
+        if message["conversation_id"] == self.viewing and message["user_message_id"] not in self._streamed:
+            self._send_transcript(message["conversation_id"])
 
     async def conversations_changed(self, message: dict) -> None:
         """A conversation was started, continued, renamed or deleted in some tab (or the API): new sidebar."""
@@ -224,3 +173,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
         deleted = message.get("task_id") if message.get("action") == "deleted" else None
         html = await database_sync_to_async(task_panel_html)(self.user, oob=True, deleted_task_id=deleted)
         await self.send(text_data=html)
+
+
+def _query_id(scope: dict, name: str) -> int | None:
+    values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get(name) or [None]
+    return parse_id(values[0])

@@ -1,8 +1,9 @@
 """Template context the assistant's pages need on every render."""
 
-from django.conf import settings
 from django.http import HttpRequest
+
+from chat.turn.llm import is_offline_demo
 
 
 def assistant(request: HttpRequest) -> dict:
-    return {"assistant_offline_demo": not settings.GROQ_API_KEY}
+    return {"assistant_offline_demo": is_offline_demo()}

@@ -44,10 +44,3 @@ def conversation_list_html(owner: AbstractBaseUser) -> str:
     return render_to_string(
         "chat/_conversation_list.html", {"conversations": conversation_list(owner=owner), "oob": True}
     )
-
-
-def turn_finished_html(conversation_id: int, user_message_id: int) -> str:
-    return render_to_string(
-        "chat/frames/turn_finished.html",
-        {"conversation_id": conversation_id, "user_message_id": user_message_id},
-    )

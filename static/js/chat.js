@@ -64,21 +64,7 @@
     });
   }
 
-  // A reply to the open conversation was saved, streamed by another tab (or by this page before a reconnect):
-  // ask for the saved transcript. The turn this page streamed itself has its bubble here already.
-  var lastSignal = "";
-  function onTurnFinished(socketWrapper) {
-    var signal = document.getElementById("turn-finished");
-    var id = document.getElementById("conversation-id").value;
-    var key = signal.dataset.turn || "";
-    if (!key || key === lastSignal) return;
-    lastSignal = key;
-    if (signal.dataset.conversationId !== id || document.getElementById(key) || !socketWrapper) return;
-    socketWrapper.send(JSON.stringify({ action: "resume", conversation_id: id }));
-  }
-
   document.body.addEventListener("htmx:wsAfterMessage", function (event) {
-    onTurnFinished(event.detail && event.detail.socketWrapper);
     if (stickToBottom) scrollToBottom();
     // A new conversation got its id: keep the address bar on it, so a reload reopens it.
     var id = document.getElementById("conversation-id").value;
@@ -102,6 +88,7 @@
   document.body.addEventListener("htmx:wsConnecting", function () {
     if (connection.dataset.state !== "open") setConnection("connecting", "Connecting…");
   });
+  var opened = false;  // a later open is a reconnect: the page may have missed a reply meanwhile
   document.body.addEventListener("htmx:wsOpen", function (event) {
     setConnection("open", "Connected");
     var waiting = lostDuringTurn || document.getElementById("no-reply-yet");
@@ -109,15 +96,17 @@
       lostDuringTurn = false;
       showLostTurn();
     }
-    // A reply this page did not see to the end: ask for the saved transcript once that turn is over.
+    // A reply this page did not see to the end: say which conversation it shows; the server sends the saved
+    // transcript now, or when that turn's reply is saved.
     var id = document.getElementById("conversation-id").value;
-    if (waiting && id && event.detail && event.detail.socketWrapper) {
-      event.detail.socketWrapper.send(JSON.stringify({ action: "resume", conversation_id: id }));
+    if ((waiting || opened) && id && event.detail && event.detail.socketWrapper) {
+      event.detail.socketWrapper.send(JSON.stringify({ action: "view", conversation_id: id }));
     }
+    opened = true;
   });
 
   // The socket dropped mid-reply: the server finishes and saves the turn, but this socket will not see the rest.
-  // Settle the half-streamed bubble and give the composer back; the resume frame brings the saved reply.
+  // Settle the half-streamed bubble and give the composer back; the view frame brings the saved reply.
   function showLostTurn() {
     document.querySelectorAll("#transcript .typing").forEach(function (dots) { dots.remove(); });
     document.querySelectorAll("#transcript .md.streaming").forEach(function (md) { md.classList.remove("streaming"); });

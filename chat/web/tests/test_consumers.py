@@ -9,14 +9,17 @@ import re
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.conf import settings
 from django.test import Client
+from django.utils.module_loading import import_string
 
 from chat.models import Conversation, Message
 from chat.services import conversation_rename
 from chat.web.consumers import CLOSE_UNAUTHENTICATED
-from config.asgi import application
 from groq_emulator import Fault, Reply, ToolCall
 from tasks import selectors, services
+
+application = import_string(settings.ASGI_APPLICATION)  # the real stack: origin check, session auth, routing
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(60)]
 
@@ -40,8 +43,8 @@ def bob(other_user):
     return other_user
 
 
-async def connect(headers):
-    communicator = WebsocketCommunicator(application, "/ws/chat/", headers=headers)
+async def connect(headers, path="/ws/chat/"):
+    communicator = WebsocketCommunicator(application, path, headers=headers)
     connected, _ = await communicator.connect()
     assert connected
     return communicator
@@ -68,8 +71,8 @@ async def frames_until(communicator, done=composer_idle, timeout=15.0) -> list[s
 
 
 def is_broadcast(frame: str) -> bool:
-    """Task-panel and sidebar re-renders and turn-finished signals (core.broadcast), which interleave with a turn."""
-    return any(f'id="{name}"' in frame for name in ("task-panel-body", "conversation-list", "turn-finished"))
+    """Task-panel and sidebar re-renders (core.broadcast), which interleave with a turn."""
+    return any(f'id="{name}"' in frame for name in ("task-panel-body", "conversation-list"))
 
 
 def turn_frames(frames: list[str]) -> list[str]:
@@ -356,7 +359,11 @@ async def test_a_dropped_socket_does_not_stop_the_turn(alice, emulator):
     )
 
 
-async def test_after_a_reconnect_resume_sends_the_saved_reply_once_the_turn_ends(alice, bob, emulator):
+def is_transcript(frame: str) -> bool:
+    return 'id="transcript" hx-swap-oob="innerHTML"' in frame  # the whole saved transcript, not an append
+
+
+async def test_after_a_reconnect_the_saved_reply_comes_once_the_turn_ends(alice, bob, emulator):
     words = " ".join(f"word{n}" for n in range(40))
     emulator.push_reply(Reply(content=words))
     emulator.push_fault(Fault(kind="slow", seconds=0.02))
@@ -367,33 +374,44 @@ async def test_after_a_reconnect_resume_sends_the_saved_reply_once_the_turn_ends
     await first.disconnect()  # mid-reply
 
     second = await connect(await database_sync_to_async(session_headers)(alice))
-    await second.send_json_to({"action": "resume", "conversation_id": conversation_id})
-    frame = (await frames_until(second, done=lambda f: 'id="transcript"' in f))[-1]
-    assert "word39" in frame  # the whole reply: sent only after the turn was saved
+    await second.send_json_to({"action": "view", "conversation_id": conversation_id})
+    frame = (await frames_until(second, done=is_transcript))[-1]
+    assert "word39" in frame  # the whole reply: sent only after the turn was saved (no polling)
     assert 'id="composer-controls"' not in frame  # a draft typed meanwhile survives
     assert await database_sync_to_async(lambda: answers(alice)[-1].status)() == "complete"
+
+    # Once the turn is over, a view gets the saved transcript at once.
+    await second.send_json_to({"action": "view", "conversation_id": conversation_id})
+    assert "word39" in (await frames_until(second, done=is_transcript, timeout=2))[-1]
     await second.disconnect()
 
     # Nobody else's transcript can be asked for.
     intruder = await connect(await database_sync_to_async(session_headers)(bob))
-    await intruder.send_json_to({"action": "resume", "conversation_id": conversation_id})
+    await intruder.send_json_to({"action": "view", "conversation_id": conversation_id})
     assert await intruder.receive_nothing(timeout=0.5)
     await intruder.disconnect()
 
 
-async def test_other_tabs_hear_when_a_reply_is_saved(alice, bob, emulator):
-    other_tab = await connect(await database_sync_to_async(session_headers)(alice))
-    bobs_tab = await connect(await database_sync_to_async(session_headers)(bob))
+async def test_a_tab_showing_the_conversation_gets_each_saved_reply(alice, bob, emulator):
     sender = await connect(await database_sync_to_async(session_headers)(alice))
     await send(sender, "hello")
     await frames_until(sender)
-    message = await database_sync_to_async(lambda: Message.objects.get(role="user"))()
+    conversation = await database_sync_to_async(lambda: Conversation.objects.get(owner=alice))()
 
-    signal = (await frames_until(other_tab, done=lambda f: 'id="turn-finished"' in f))[-1]
-    assert f'data-conversation-id="{message.conversation_id}"' in signal
-    assert f'data-turn="turn-{message.pk}"' in signal and 'hx-swap-oob="true"' in signal
-    assert not any('id="turn-finished"' in f for f in await collect_quietly(bobs_tab))
-    for tab in (other_tab, bobs_tab, sender):
+    headers = database_sync_to_async(session_headers)
+    same = await connect(await headers(alice), path=f"/ws/chat/?c={conversation.pk}")
+    elsewhere = await connect(await headers(alice), path="/ws/chat/?c=999999")
+    bobs_tab = await connect(await headers(bob), path=f"/ws/chat/?c={conversation.pk}")
+    emulator.push_reply(Reply(content="A reply for every tab."))
+    await send(sender, "and again", conversation_id=str(conversation.pk))
+    sent = await frames_until(sender)
+
+    transcript = (await frames_until(same, done=is_transcript))[-1]
+    assert "A reply for every tab." in transcript and "and again" in transcript
+    assert not any(is_transcript(f) for f in sent + await collect_quietly(sender))  # it streamed the turn
+    assert not any(is_transcript(f) for f in await collect_quietly(elsewhere))
+    assert not any(is_transcript(f) for f in await collect_quietly(bobs_tab))
+    for tab in (sender, same, elsewhere, bobs_tab):
         await tab.disconnect()
 
 

@@ -1,0 +1,88 @@
+"""A running turn's events → websocket frames, with text coalesced so a frame goes out at most every
+`flush_seconds`, not per token. The consumer creates one per turn; rendering is chat.web.live's."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from chat.turn.engine import Turn
+from chat.turn.events import (
+    ReasoningDelta,
+    TextDelta,
+    ToolCallFinished,
+    ToolCallStarted,
+    TurnDone,
+    TurnEvent,
+    TurnFailed,
+    TurnStarted,
+)
+from chat.web.live import LiveTurn
+
+FLUSH_SECONDS = 0.04
+
+
+class TurnRelay:
+    def __init__(
+        self, turn: Turn, send: Callable[[str], Awaitable[None]], *, flush_seconds: float = FLUSH_SECONDS
+    ):
+        self.turn = turn
+        self.live = LiveTurn(user_message=turn.user_message)
+        self._send = send
+        self._flush_seconds = flush_seconds
+        self._text: list[str] = []
+        self._reasoning: list[str] = []
+        self._last_flush = 0.0
+        self.ended = False  # the terminal frame went out
+
+    async def run(self) -> None:
+        """Relay until the turn's terminal event has been sent."""
+        loop = asyncio.get_running_loop()
+        events = self.turn.events()
+        self._last_flush = loop.time()
+        next_event: asyncio.Future | None = None
+        try:
+            while True:
+                if next_event is None:
+                    next_event = asyncio.ensure_future(anext(events))
+                pending = self._text or self._reasoning
+                timeout = max(0.0, self._last_flush + self._flush_seconds - loop.time()) if pending else None
+                done, _ = await asyncio.wait({next_event}, timeout=timeout)
+                if not done:
+                    await self._flush()
+                    continue
+                event, next_event = next_event.result(), None
+                if isinstance(event, TextDelta | ReasoningDelta):
+                    (self._text if isinstance(event, TextDelta) else self._reasoning).append(event.text)
+                    if loop.time() - self._last_flush >= self._flush_seconds:
+                        await self._flush()
+                    continue
+                await self._flush()
+                await self._send(self._render(event))
+                if event.terminal:
+                    self.ended = True
+                    return
+        finally:
+            if next_event is not None and not next_event.done():
+                next_event.cancel()
+
+    async def _flush(self) -> None:
+        if self._text or self._reasoning:
+            frame = self.live.deltas(text="".join(self._text), reasoning="".join(self._reasoning))
+            self._text.clear()
+            self._reasoning.clear()
+            await self._send(frame)
+        self._last_flush = asyncio.get_running_loop().time()
+
+    def _render(self, event: TurnEvent) -> str:
+        if isinstance(event, TurnStarted):
+            return self.live.started(event)
+        if isinstance(event, ToolCallStarted):
+            return self.live.tool_started(event)
+        if isinstance(event, ToolCallFinished):
+            return self.live.tool_finished(event)
+        if isinstance(event, TurnDone):
+            return self.live.done(event)
+        if isinstance(event, TurnFailed):
+            return self.live.failed(event)
+        raise TypeError(f"unexpected turn event {event!r}")
