@@ -1,5 +1,5 @@
-"""A running turn's events → websocket frames, with text coalesced so a frame goes out at most every
-`flush_seconds`, not per token. The consumer creates one per turn; rendering is chat.web.live's."""
+"""A running turn's events → websocket frames. The first text goes out at once; after it, text is coalesced so
+a frame goes out at most every `flush_seconds`, not per token. The consumer creates one per turn; rendering is chat.web.live's."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ class TurnRelay:
         self._text: list[str] = []
         self._reasoning: list[str] = []
         self._last_flush = 0.0
+        self._text_sent = False  # the first visible text goes out at once, without waiting for the window
         self.ended = False  # the terminal frame went out
 
     async def run(self) -> None:
@@ -54,7 +55,7 @@ class TurnRelay:
                 event, next_event = next_event.result(), None
                 if isinstance(event, TextDelta | ReasoningDelta):
                     (self._text if isinstance(event, TextDelta) else self._reasoning).append(event.text)
-                    if loop.time() - self._last_flush >= self._flush_seconds:
+                    if not self._text_sent or loop.time() - self._last_flush >= self._flush_seconds:
                         await self._flush()
                     continue
                 await self._flush()
@@ -68,6 +69,7 @@ class TurnRelay:
 
     async def _flush(self) -> None:
         if self._text or self._reasoning:
+            self._text_sent = self._text_sent or bool(self._text)
             frame = self.live.deltas(text="".join(self._text), reasoning="".join(self._reasoning))
             self._text.clear()
             self._reasoning.clear()
