@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import httpx2
@@ -30,6 +31,7 @@ class Account:
 class McpServer:
     url: str
     env: dict[str, str]
+    log_dir: Path
 
     def __post_init__(self) -> None:
         self._users = iter(USERS)
@@ -54,7 +56,7 @@ def mcp_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("mcp-server")
     env = {"GROQ_API_KEY": "", "API_RATE_LOGIN": "1000/min"}
     with live_daphne(tmp, suffix="mcp", users=USERS, password=PASSWORD, env=env) as server:
-        mcp = McpServer(server.url, server.env)
+        mcp = McpServer(server.url, server.env, tmp)
         yield mcp
         mcp.http.close()
 
