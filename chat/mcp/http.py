@@ -142,13 +142,13 @@ class McpHttpApp:
         headers = dict(scope["headers"])  # ASGI header names are lower-case; a repeated header: the last wins
         refusal = _check_host_and_origin(headers)
         if refusal is None:
-            found = await database_sync_to_async(authenticate)(headers.get(b"authorization"))
-            refusal = found if isinstance(found, Refusal) else None
-        if refusal is not None:
-            await _refuse(send, refusal)
-            return
-        manager = await self._manager()
-        await manager.handle_request({**scope, "user": found}, receive, send)
+            user = await database_sync_to_async(authenticate)(headers.get(b"authorization"))
+            if not isinstance(user, Refusal):
+                manager = await self._manager()
+                await manager.handle_request({**scope, "user": user}, receive, send)
+                return
+            refusal = user
+        await _refuse(send, refusal)
 
     async def _manager(self) -> StreamableHTTPSessionManager:
         loop = asyncio.get_running_loop()
