@@ -1,4 +1,5 @@
-"""ASGI entry point: HTTP through Django, websockets through Channels. Served by `daphne config.asgi:application`."""
+"""ASGI entry point: MCP at /mcp/, other HTTP through Django, websockets through Channels.
+Served by `daphne config.asgi:application`."""
 
 import os
 
@@ -11,12 +12,18 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.urls import path, re_path  # noqa: E402
 
+from chat.mcp.http import McpHttpApp  # noqa: E402
 from chat.web.routing import websocket_urlpatterns  # noqa: E402
+
+mcp_app = (
+    McpHttpApp()
+)  # checks its own host, origin, token and throttle: it never reaches Django's middleware
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": URLRouter([path("mcp", mcp_app), path("mcp/", mcp_app), re_path(r"", django_asgi_app)]),
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -148,5 +148,6 @@ LOGGING = {
         "groq": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        "mcp": {"level": "WARNING"},  # the MCP SDK logs every stateless request at INFO
     },
 }

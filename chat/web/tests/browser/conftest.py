@@ -13,16 +13,13 @@ import itertools
 import os
 import shutil
 import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import pytest
 
+from core.tests.live_server import live_daphne
 from groq_emulator import EmulatorServer
 
 REPO = Path(__file__).resolve().parents[4]
@@ -46,49 +43,6 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _server_database(tmp: Path) -> tuple[str, str | None]:
-    """(DATABASE_URL for the server, PostgreSQL database to drop afterwards)."""
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith(("postgres://", "postgresql://", "pgsql://")):
-        return f"sqlite:///{tmp / 'browser.sqlite3'}", None
-    import psycopg
-    from psycopg import sql
-
-    url = urlsplit(base)
-    name = f"{url.path.lstrip('/') or 'postgres'}_browser"
-    admin = urlunsplit(("postgresql", url.netloc, "/postgres", url.query, ""))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return urlunsplit((url.scheme, url.netloc, f"/{name}", url.query, "")), name
-
-
-def _drop_database(name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    url = urlsplit(os.environ["DATABASE_URL"])
-    admin = urlunsplit(("postgresql", url.netloc, "/postgres", url.query, ""))
-    with contextlib.suppress(Exception), psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
-def _server_redis() -> str:
-    """The suite clears Redis db N between tests (cache.clear()): give the server the next db of its own."""
-    base = os.environ.get("REDIS_URL", "")
-    if not base:
-        return ""
-    url = urlsplit(base)
-    db = int(url.path.strip("/") or 0)
-    return urlunsplit((url.scheme, url.netloc, f"/{(db + 1) % 16}", url.query, ""))
-
-
 class LiveServer:
     def __init__(self, url: str, emulator: EmulatorServer, users: list[str]):
         self.url = url
@@ -106,69 +60,21 @@ def chat_server(tmp_path_factory):
         _unavailable(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     tmp = tmp_path_factory.mktemp("browser-server")
     emulator = EmulatorServer(host="127.0.0.1", port=0, chunk_delay=0.01).start()
-    database_url, pg_name = _server_database(tmp)
-    port = _free_port()
     env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": _server_redis(),
         "GROQ_BASE_URL": emulator.base_url,
         "GROQ_API_KEY": "",  # the page shows the offline-demo banner
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_DEBUG": "false",
         "CHAT_RATE_PER_MINUTE": "1000",
         "AGENT_TIMEOUT": "20",
-        "PYTHONUNBUFFERED": "1",
     }
-    setup = (
-        "from django.core.management import call_command\n"
-        "from django.contrib.auth import get_user_model\n"
-        "call_command('migrate', interactive=False, verbosity=0)\n"
-        f"for name in {USERS!r}:\n"
-        f"    get_user_model().objects.create_user(name, password={PASSWORD!r})\n"
-    )
-    subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", setup], cwd=REPO, env=env, check=True, timeout=120
-    )
-    log_path = tmp / "daphne.log"
-    log = log_path.open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"daphne exited early:\n{log_path.read_text()}", pytrace=False)
+        with live_daphne(tmp, suffix="browser", users=USERS, password=PASSWORD, env=env) as server:
             try:
-                with urllib.request.urlopen(f"{url}/accounts/login/", timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"daphne did not start:\n{log_path.read_text()}", pytrace=False)
-            time.sleep(0.2)
-        yield LiveServer(url, emulator, USERS)
+                yield LiveServer(server.url, emulator, USERS)
+            finally:
+                if os.environ.get("BROWSER_SERVER_LOG"):
+                    shutil.copy(server.log_path, os.environ["BROWSER_SERVER_LOG"])
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
         emulator.stop()
-        if pg_name:
-            _drop_database(pg_name)
-        if os.environ.get("BROWSER_SERVER_LOG"):
-            shutil.copy(log_path, os.environ["BROWSER_SERVER_LOG"])
 
 
 class DroppableProxy:
