@@ -7,7 +7,7 @@ import threading
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-FAULT_KINDS = ("status", "tool_use_failed", "drop", "stall", "break", "sse_error", "slow")
+FAULT_KINDS = ("status", "tool_use_failed", "drop", "stall", "break", "sse_error", "slow", "cut")
 
 DEFAULT_FAILED_GENERATION = '<|channel|>commentary to=functions.add_task <|message|>{"title": "buy milk"'
 
@@ -25,9 +25,11 @@ def _from_dict(cls: type, data: dict[str, Any]) -> Any:
 class Fault:
     """A failure to inject into the next `count` chat requests.
 
-    kind: status | tool_use_failed | drop | stall | break | sse_error | slow.
+    kind: status | tool_use_failed | drop | stall | break | sse_error | slow | cut.
     `seconds` is the stall length (stall) or the per-chunk delay (slow); `after_chunks` is how many
-    stream chunks go out before the fault strikes (break, sse_error, stall).
+    stream chunks go out before the fault strikes (break, sse_error, stall, cut). `cut` ends the response
+    cleanly (as a proxy closing midway would) without the finishing chunk or `data: [DONE]`; without
+    `after_chunks` it drops just the last chunk (the one with `finish_reason`) and [DONE].
     """
 
     kind: str

@@ -315,6 +315,9 @@ class Handler(BaseHTTPRequestHandler):
         delay = fault.seconds if fault and fault.kind == "slow" else self.emu.chunk_delay
         after = fault.after_chunks if fault and fault.after_chunks is not None else None
         self._head(200, "text/event-stream", completion.request_id)
+        chunks = list(chunks)
+        if fault and fault.kind == "cut" and after is None:
+            after = len(chunks) - 1
         for n, chunk in enumerate(chunks):
             if fault and after is not None and n == after:
                 if fault.kind == "break":
@@ -334,6 +337,9 @@ class Handler(BaseHTTPRequestHandler):
                     return
                 if fault.kind == "stall":
                     self._sleep(fault.seconds)
+                if fault.kind == "cut":
+                    self._chunk(b"")  # a clean end of the body: no finish_reason, no [DONE]
+                    return
             if n:
                 self._sleep(delay)
             self._chunk(sse(chunk))

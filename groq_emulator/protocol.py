@@ -232,4 +232,7 @@ def split_text(text: str, n: int) -> list[str]:
 def sse(data: dict[str, Any] | str) -> bytes:
     """One server-sent event line pair."""
     payload = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return f"data: {payload}\n\n".encode()
+    try:
+        return f"data: {payload}\n\n".encode()
+    except UnicodeEncodeError:  # a lone surrogate (a hostile reply): JSON can carry it escaped, as "\ud800"
+        return f"data: {json.dumps(data, separators=(',', ':'))}\n\n".encode()

@@ -117,6 +117,23 @@ def _check_message(i: int, msg: Any, call_ids: set[str]) -> Error | None:
     return None
 
 
+def _check_every_call_answered(messages: list[dict[str, Any]]) -> Error | None:
+    """An assistant message with tool_calls must be followed by a tool message for each of its calls."""
+    waiting: set[str] = set()
+    for i, msg in enumerate(messages):
+        if msg.get("role") == "tool":
+            waiting.discard(msg.get("tool_call_id"))
+            continue
+        if waiting:
+            return _bad(
+                f"'messages.{i}' : an assistant message with 'tool_calls' must be followed by tool messages "
+                f"responding to each 'tool_call_id' (missing: {', '.join(sorted(waiting))})"
+            )
+        if msg.get("role") == "assistant":
+            waiting = {call["id"] for call in msg.get("tool_calls") or []}
+    return None
+
+
 def _check_tools(tools: Any) -> Error | None:
     if not isinstance(tools, list):
         return _bad("'tools' : value must be an array")
@@ -155,6 +172,9 @@ def validate(body: Any) -> Error | None:
         err = _check_message(i, msg, call_ids)
         if err:
             return err
+    err = _check_every_call_answered(messages)
+    if err:
+        return err
     if body.get("tools") is not None:
         err = _check_tools(body["tools"])
         if err:

@@ -22,12 +22,20 @@ class ChatOutputSerializer(serializers.Serializer):
     offline_demo = serializers.BooleanField(
         help_text="True when the built-in offline demo assistant answered."
     )
+    status = serializers.ChoiceField(
+        choices=["complete", "partial"],
+        help_text="partial: the reply was kept but is incomplete (see notice), e.g. it hit the length limit.",
+    )
+    notice = serializers.CharField(allow_blank=True, help_text="What to tell the user about a partial reply.")
 
 
 class ErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
     code = serializers.CharField()
     conversation_id = serializers.IntegerField(required=False)
+    response = serializers.CharField(
+        required=False, help_text="Chat errors: the text that had arrived (saved)."
+    )
 
 
 class MessageOutputSerializer(serializers.ModelSerializer):

@@ -93,6 +93,7 @@ class ChatApi(APIView):
                 "message": result.error.message,
                 "code": result.error.code,
                 "conversation_id": result.conversation_id,
+                "response": result.response,  # whatever had arrived (saved as partial), or ""
             }
             return Response(body, status=result.error.http_status)
         return Response(
@@ -102,6 +103,8 @@ class ChatApi(APIView):
                     "response": result.response,
                     "tool_calls": result.tool_calls,
                     "offline_demo": result.offline_demo,
+                    "status": result.status,
+                    "notice": result.notice,
                 }
             ).data
         )

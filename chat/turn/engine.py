@@ -14,7 +14,7 @@ import asyncio
 import contextvars
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from channels.db import database_sync_to_async
 from django.conf import settings
@@ -35,9 +35,17 @@ from chat.turn.events import (
 )
 from chat.turn.limits import check_chat_rate, validate_message_text
 from chat.turn.protocols import ToolProtocol, ToolResult, protocol_for
-from chat.turn.tools import parse_arguments, result_json, run_tool
+from chat.turn.result import TurnResult, fold
+from chat.turn.tool_runner import ToolRunner, display_params
+from chat.turn.tools import result_json
 
 logger = logging.getLogger(__name__)
+
+_OUR_FAULT = "Something went wrong on our side. Please try again."
+_LENGTH_LIMIT = "The reply hit the length limit."
+_NO_MORE_STEPS = (
+    "I stopped there: that needed more steps than I can take in one reply. Please ask for the rest."
+)
 
 
 @dataclass
@@ -46,17 +54,6 @@ class _Round:
 
     visible: str = ""
     reasoning: str = ""
-
-
-@dataclass
-class TurnResult:
-    conversation_id: int
-    response: str
-    status: str
-    tool_calls: list[dict] = field(default_factory=list)
-    usage: dict = field(default_factory=dict)
-    error: TurnFailed | None = None
-    offline_demo: bool = False
 
 
 async def start_turn(
@@ -89,6 +86,7 @@ class Turn:
         self._round = _Round()
         self._usage: dict = {"prompt_tokens": 0, "completion_tokens": 0, "reasoning_tokens": 0}
         self._recorder = recording.TurnRecorder(conversation=self.conversation)
+        self._tools = ToolRunner(user=user, recorder=self._recorder)
         # One cancel at most, and none once the outcome is being saved: a second cancel would cut the save
         # (or the lock release) short and the listener would never get its last event.
         self._stoppable = True
@@ -124,106 +122,123 @@ class Turn:
 
     async def result(self) -> TurnResult:
         """Run to the end and collect the outcome (the non-streaming API)."""
-        calls: list[dict] = []
-        offline = False
-        async for event in self.events():
-            if isinstance(event, TurnStarted):
-                offline = event.offline_demo
-            elif isinstance(event, ToolCallFinished):
-                calls.append({"tool": event.name, "params": event.params, "result": event.result})
-            elif isinstance(event, TurnDone):
-                return TurnResult(
-                    self.conversation_id,
-                    event.content,
-                    event.status,
-                    calls,
-                    event.usage,
-                    offline_demo=offline,
-                )
-            elif isinstance(event, TurnFailed):
-                return TurnResult(
-                    self.conversation_id,
-                    event.partial_content,
-                    "error",
-                    calls,
-                    error=event,
-                    offline_demo=offline,
-                )
-        raise AssertionError("a turn always ends with done or failed")
+        return await fold(self.conversation_id, self.events())
 
     # --- the turn ------------------------------------------------------------------------------------------
     def _emit(self, event: TurnEvent) -> None:
         self._queue.put_nowait(event)
 
     async def _run(self) -> None:
+        """The turn, then exactly one terminal event — whatever failed, even the saving of the failure."""
         self._emit(
             TurnStarted(
                 self.conversation_id, self.conversation.title, self.user_message.pk, llm.is_offline_demo()
             )
         )
-        messages = prompting.build_messages(self.history, self.protocol, settings.GROQ_HISTORY_TOKEN_BUDGET)
-        deadline = asyncio.get_running_loop().time() + settings.AGENT_TIMEOUT
         final: TurnEvent | None = None
         try:
-            async with asyncio.timeout_at(deadline):
+            messages = prompting.build_messages(
+                self.history, self.protocol, settings.GROQ_HISTORY_TOKEN_BUDGET
+            )
+            async with asyncio.timeout_at(asyncio.get_running_loop().time() + settings.AGENT_TIMEOUT):
                 final = await self._loop(messages)
         except asyncio.CancelledError:
-            await self._report_interrupted_tools()
-            message = await self._save_interrupted(Message.Status.STOPPED, "stopped", "")
-            final = TurnDone(message.pk, message.content, str(message.status), self._usage)
+            final = await self._end_interrupted(Message.Status.STOPPED, "stopped", "")
             raise
         except Exception as exc:  # every failure ends as a saved, visible state; never a crash for the user
             self._stoppable = False
-            await self._report_interrupted_tools()
             error = llm.translate_error(exc)
             if not isinstance(exc, llm.UpstreamError | TimeoutError):
                 logger.exception("Chat turn failed unexpectedly (conversation %s)", self.conversation_id)
                 error = llm.UpstreamError(
                     "internal_error", "Something went wrong on our side. Please try again.", 500
                 )
-            status = Message.Status.PARTIAL if self._round.visible else Message.Status.ERROR
-            message = await self._save_interrupted(status, error.code, error.message)
-            final = TurnFailed(error.code, error.message, error.http_status, message.pk, message.content)
+            status = Message.Status.PARTIAL if self._round.visible.strip() else Message.Status.ERROR
+            final = await self._end_interrupted(
+                status, error.code, error.message, http_status=error.http_status
+            )
         finally:
             # Free the conversation before announcing the end, so the caller may send the next message at once.
-            await database_sync_to_async(recording.end_turn)(
-                user_id=self.user.pk,
-                conversation_id=self.conversation_id,
-                user_message_id=self.user_message.pk,
-            )
-            if final is not None:
-                self._emit(final)
+            try:
+                await database_sync_to_async(recording.end_turn)(
+                    user_id=self.user.pk,
+                    conversation_id=self.conversation_id,
+                    user_message_id=self.user_message.pk,
+                )
+            except Exception:  # the lock is a lease: it expires on its own
+                logger.exception("Could not release the turn lock (conversation %s)", self.conversation_id)
+            self._emit(final or self._unsaved_failure("internal_error", _OUR_FAULT, 500))
 
-    async def _report_interrupted_tools(self) -> None:
+    async def _end_interrupted(
+        self, status: str, code: str, told: str, *, http_status: int = 200
+    ) -> TurnEvent:
+        """A stopped, cut or failed turn: report the tools that were running, save what had arrived. If even that
+        fails, the listener still gets its terminal event (and the log says which conversation)."""
+        try:
+            await self._drain_tools()
+            message = await database_sync_to_async(self._recorder.interrupted)(
+                content=self._round.visible.strip(),
+                reasoning=self._round.reasoning,
+                status=status,
+                code=code,
+                user_message=told,
+            )
+        except BaseException as exc:
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            logger.exception("Could not save the end of a turn (conversation %s)", self.conversation_id)
+            return self._unsaved_failure(code, told or _OUR_FAULT, http_status)
+        if status == Message.Status.STOPPED:
+            return TurnDone(message.pk, message.content, str(message.status), self._usage)
+        return TurnFailed(code, told, http_status, message.pk, message.content)
+
+    def _unsaved_failure(self, code: str, told: str, http_status: int) -> TurnFailed:
+        return TurnFailed(
+            code, told, http_status if http_status >= 400 else 500, None, self._round.visible.strip()
+        )
+
+    async def _drain_tools(self) -> None:
         """Stop or the deadline came while tools ran: they still finish (shielded); report their results so
-        the listener's tool cards don't stay pending."""
+        the listener's tool cards don't stay pending. A hop that failed has recorded error results itself."""
         hop, self._tools_hop = self._tools_hop, None
-        if hop is not None:
-            for event in await hop:
-                self._emit(event)
+        if hop is None:
+            return
+        try:
+            finished = await hop
+        except Exception:
+            logger.warning("A tool round failed (conversation %s)", self.conversation_id, exc_info=True)
+            return
+        for event in finished:
+            self._emit(event)
 
     async def _loop(self, messages: list[dict]) -> TurnDone:
         max_rounds = settings.AGENT_MAX_TOOL_ROUNDS
         for round_no in range(max_rounds + 1):
             allow_tools = round_no < max_rounds  # the last call must answer in words
             completion = await self._stream(messages, allow_tools)
+            if completion.finish_reason is None:  # the stream ended without saying why: cut off, not finished
+                raise llm.UpstreamError(
+                    "upstream_cut", "The assistant's answer was cut off. Please try again."
+                )
             read = self.protocol.read(
                 content=completion.content, visible=self._round.visible, native_calls=completion.tool_calls
             )
-            if not allow_tools or (not read.calls and not read.errors):
-                self._stoppable = False
-                message = await database_sync_to_async(self._recorder.answer)(
-                    content=read.text, reasoning=completion.reasoning, usage=completion.usage
+            if completion.finish_reason == "length":  # kept, but marked: the reply hit GROQ_MAX_TOKENS
+                return await self._answer(
+                    completion, read.text, status=Message.Status.PARTIAL, code="max_tokens"
                 )
-                return TurnDone(message.pk, message.content, str(message.status), self._usage)
+            if not allow_tools or (not read.calls and not read.errors):
+                return await self._answer(
+                    completion, read.text or (_NO_MORE_STEPS if not allow_tools else "")
+                )
             for call in read.calls:
-                self._emit(ToolCallStarted(call.id, call.name, _display_params(call)))
+                self._emit(ToolCallStarted(call.id, call.name, display_params(call)))
             # Shielded: Stop (or the deadline) must not cut this hop off. The tools finish and are saved, and the
             # stopped reply is saved after them; cancelling a hop whose thread is inside async_to_sync (a task
             # change announced on commit) would leak asgiref's executor context into this task, and every
             # later database call of the turn would fail, leaving the listener without a last event.
             self._tools_hop = asyncio.ensure_future(
-                database_sync_to_async(self._tool_round)(
+                database_sync_to_async(self._tools.run_round)(
                     content=self._round.visible.strip(),
                     reasoning=completion.reasoning,
                     usage=completion.usage,
@@ -239,21 +254,20 @@ class Turn:
             self._round = _Round()
         raise AssertionError("the last round allows no tools, so it always answers")
 
-    def _tool_round(
-        self, *, content: str, reasoning: str, usage: dict, calls: list[ToolCall], errors: list[str]
-    ) -> list[ToolCallFinished]:
-        """One database hop: record the model's calls, run them as the user (tasks service layer), record the
-        results (a malformed tool block is reported back as a result that answers no call)."""
-        self._recorder.tool_calls(content=content, reasoning=reasoning, usage=usage, calls=calls)
-        finished = [ToolCallFinished(c.id, c.name, *run_tool(self.user, c.name, c.arguments)) for c in calls]
-        finished += [
-            ToolCallFinished(
-                f"block_error_{n}", "", {}, {"error": "malformed_tool_block", "message": problem}
-            )
-            for n, problem in enumerate(errors)
-        ]
-        self._recorder.tool_results(finished)
-        return finished
+    async def _answer(
+        self, completion: llm.Completion, text: str, *, status: str = "", code: str = ""
+    ) -> TurnDone:
+        self._stoppable = False
+        notice = _LENGTH_LIMIT if code == "max_tokens" else ""
+        message = await database_sync_to_async(self._recorder.answer)(
+            content=text,
+            reasoning=completion.reasoning,
+            usage=completion.usage,
+            status=status or Message.Status.COMPLETE,
+            code=code,
+            notice=notice,
+        )
+        return TurnDone(message.pk, message.content, str(message.status), self._usage, notice=notice)
 
     async def _stream(self, messages: list[dict], allow_tools: bool) -> llm.Completion:
         params = llm.request_params(messages, tools=self.protocol.request_tools(), allow_tools=allow_tools)
@@ -300,18 +314,3 @@ class Turn:
             self.protocol.calls_message(self._round.visible.strip(), calls, raw=completion.content),
             *self.protocol.results_messages(results),
         ]
-
-    async def _save_interrupted(self, status: str, code: str, user_message: str) -> Message:
-        return await database_sync_to_async(self._recorder.interrupted)(
-            content=self._round.visible.strip(),
-            reasoning=self._round.reasoning,
-            status=status,
-            code=code,
-            user_message=user_message,
-        )
-
-
-def _display_params(call: ToolCall) -> dict:
-    """The parsed arguments of a call for display (empty when the model sent bad JSON)."""
-    params = parse_arguments(call.arguments)
-    return params if isinstance(params, dict) else {}

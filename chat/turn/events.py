@@ -67,6 +67,7 @@ class TurnDone(TurnEvent):
     content: str
     status: str
     usage: dict = field(default_factory=dict)
+    notice: str = ""  # what the user should know about a reply kept as partial (e.g. the length limit)
 
 
 @dataclass

@@ -19,7 +19,8 @@ import groq
 import httpx
 from django.conf import settings
 
-from chat.turn.calls import ToolCall
+from chat.turn.calls import ARGUMENTS_CAP, TOOL_NAME_MAX, ToolCall, bounded_calls
+from core.text import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -181,7 +182,10 @@ class StreamAccumulator:
         delta = choice.delta
         if choice.finish_reason:
             self.result.finish_reason = choice.finish_reason
-        out = Delta(content=delta.content or "", reasoning=getattr(delta, "reasoning", None) or "")
+        out = Delta(
+            content=clean_text(delta.content or ""),
+            reasoning=clean_text(getattr(delta, "reasoning", None) or ""),
+        )
         self.result.content += out.content
         self.result.reasoning += out.reasoning
         for piece in delta.tool_calls or []:
@@ -189,15 +193,15 @@ class StreamAccumulator:
             if piece.id:
                 call["id"] = piece.id
             if piece.function is not None:
-                call["name"] += piece.function.name or ""
-                call["arguments"] += piece.function.arguments or ""
+                # Bounded while accumulating: a model streaming megabytes of arguments costs no memory.
+                call["name"] = (call["name"] + (piece.function.name or ""))[: TOOL_NAME_MAX + 1]
+                call["arguments"] = (call["arguments"] + (piece.function.arguments or ""))[
+                    : ARGUMENTS_CAP + 1
+                ]
         return out
 
     def finish(self) -> Completion:
-        self.result.tool_calls = [
-            ToolCall(call["id"] or f"call_{n}", call["name"], call["arguments"])
-            for n, call in enumerate(self._calls[i] for i in sorted(self._calls))
-        ]
+        self.result.tool_calls = bounded_calls(self._calls[i] for i in sorted(self._calls))
         return self.result
 
 

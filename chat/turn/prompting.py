@@ -37,11 +37,13 @@ def render_turns(messages: Iterable[Message], protocol: str | ToolProtocol) -> l
     """Stored messages → wire messages, grouped by turn (a user message and everything after it)."""
     protocol = protocol_for(protocol)
     turns: list[list[dict]] = []
+    calls: list[ToolCall] = []  # the latest round's calls, waiting for their results
     results: list[ToolResult] = []
 
     def flush_results() -> None:
         if turns:
-            turns[-1].extend(protocol.results_messages(results))
+            turns[-1].extend(protocol.results_messages(_answer_every_call(calls, results)))
+        calls.clear()
         results.clear()
 
     for m in messages:
@@ -54,7 +56,7 @@ def render_turns(messages: Iterable[Message], protocol: str | ToolProtocol) -> l
         elif not turns:
             continue  # a transcript never starts with the assistant; skip anything orphaned
         elif m.tool_calls:
-            calls = [ToolCall.from_stored(c) for c in m.tool_calls]
+            calls.extend(ToolCall.from_stored(c) for c in m.tool_calls)
             turns[-1].append(protocol.calls_message(m.content, calls))
         elif m.content:
             turns[-1].append({"role": "assistant", "content": m.content})
@@ -78,3 +80,13 @@ def build_messages(
     return [{"role": "system", "content": system_prompt(protocol, today)}] + [
         m for turn in reversed(kept) for m in turn
     ]
+
+
+_UNANSWERED = json.dumps({"error": "interrupted", "message": "This call was interrupted before it finished."})
+
+
+def _answer_every_call(calls: list[ToolCall], results: list[ToolResult]) -> list[ToolResult]:
+    """A round's results, with an "interrupted" result for any call that has none: a history must never send
+    a call without its result (OpenAI-style APIs refuse it, and the conversation would be stuck for good)."""
+    answered = {r.call_id for r in results if r.call_id}
+    return results + [ToolResult(c.id, c.name, _UNANSWERED) for c in calls if c.id not in answered]

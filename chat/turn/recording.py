@@ -59,8 +59,17 @@ class TurnRecorder:
             **fields,
         )
 
-    def answer(self, *, content: str, reasoning: str, usage: dict) -> Message:
-        return self._assistant(content=content, reasoning=reasoning, usage=usage)
+    def answer(
+        self, *, content: str, reasoning: str, usage: dict, status: str, code: str = "", notice: str = ""
+    ) -> Message:
+        return self._assistant(
+            content=content,
+            reasoning=reasoning,
+            usage=usage,
+            status=status,
+            error_code=code,
+            error_message=notice,
+        )
 
     def interrupted(
         self, *, content: str, reasoning: str, status: str, code: str, user_message: str

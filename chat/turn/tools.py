@@ -10,11 +10,13 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from jsonschema import Draft202012Validator
 
 from core.errors import DomainError
 from core.ids import parse_id
+from core.text import clean_text
 from tasks import errors as task_errors
 from tasks import selectors, services
 from tasks.models import Task
@@ -171,7 +173,18 @@ def parse_arguments(arguments: str | dict | None) -> dict | str:
         value = json.loads(arguments)
     except json.JSONDecodeError as exc:
         return f"Arguments are not valid JSON: {exc.msg}."
-    return value if isinstance(value, dict) else "Arguments must be a JSON object."
+    # JSON escapes can smuggle NUL and lone surrogates ("\u0000", "\ud800") past the text rules.
+    return _cleaned(value) if isinstance(value, dict) else "Arguments must be a JSON object."
+
+
+def _cleaned(value: object) -> object:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(str(k)): _cleaned(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(v) for v in value]
+    return value
 
 
 def run_tool(user: AbstractBaseUser, name: str, arguments: str | dict | None) -> tuple[dict, dict]:
@@ -182,6 +195,9 @@ def run_tool(user: AbstractBaseUser, name: str, arguments: str | dict | None) ->
     tool = TOOLS.get(name)
     if tool is None:
         return {}, _error("unknown_tool", f"There is no tool named {name!r}. Use one of: {', '.join(TOOLS)}.")
+    limit = settings.AGENT_TOOL_ARGUMENTS_MAX_CHARS
+    if isinstance(arguments, str) and len(arguments) > limit:
+        return {}, _error("arguments_too_large", f"The arguments are over {limit} characters; send less.")
     params = parse_arguments(arguments)
     if isinstance(params, str):
         return {}, _error("invalid_arguments", params)

@@ -11,6 +11,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.template.loader import render_to_string
 
 from chat.selectors import conversation_get, conversation_list, message_list
+from chat.turn.limits import turn_running
 from chat.web.transcript import transcript_bubbles
 
 
@@ -35,7 +36,12 @@ def transcript_html(owner: AbstractBaseUser, conversation_id: int) -> str:
     bubbles = transcript_bubbles(message_list(conversation=conversation))
     return render_to_string(
         "chat/frames/transcript.html",
-        {"bubbles": bubbles, "busy": False, "max_chars": settings.CHAT_MESSAGE_MAX_CHARS},
+        {
+            "bubbles": bubbles,
+            "reply_pending": turn_running(conversation.pk),
+            "busy": False,
+            "max_chars": settings.CHAT_MESSAGE_MAX_CHARS,
+        },
     )
 
 

@@ -100,7 +100,7 @@ class LiveTurn:
         return self._render("tool_finished.html", {"card": card})
 
     def done(self, event: TurnDone) -> str:
-        return self._ended(event.content, event.status, "")
+        return self._ended(event.content, event.status, event.notice)
 
     def failed(self, event: TurnFailed) -> str:
         status = Message.Status.PARTIAL if event.partial_content else Message.Status.ERROR

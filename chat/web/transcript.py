@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.safestring import SafeString
 
 from chat.models import Message
+from chat.turn.tools import parse_arguments
 from chat.web.rendering import render_markdown
 
 
@@ -98,11 +99,8 @@ class AssistantBubble:
 def _loads(raw: object) -> dict:
     if isinstance(raw, dict):
         return raw
-    try:
-        value = json.loads(raw) if isinstance(raw, str) and raw.strip() else {}
-    except json.JSONDecodeError:
-        return {"raw": raw}
-    return value if isinstance(value, dict) else {"value": value}
+    value = parse_arguments(raw if isinstance(raw, str) else "")  # cleaned: no NUL, no lone surrogates
+    return value if isinstance(value, dict) else {"raw": raw}
 
 
 def transcript_bubbles(messages: Iterable[Message]) -> list[UserBubble | AssistantBubble]:

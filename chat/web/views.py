@@ -15,6 +15,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from chat.selectors import conversation_get, conversation_list, message_list
 from chat.services import conversation_delete, conversation_rename
+from chat.turn.limits import turn_running
 from chat.web.transcript import transcript_bubbles
 from core.errors import DomainError, NotFoundError
 from core.http import login_required
@@ -50,6 +51,7 @@ def _chat_page(request: HttpRequest, conversation_id: object | None) -> HttpResp
         "conversation": conversation,
         "conversations": conversation_list(owner=request.user),
         "bubbles": bubbles,
+        "reply_pending": conversation is not None and turn_running(conversation.pk),
         "max_chars": settings.CHAT_MESSAGE_MAX_CHARS,
         **task_panel_context(request.user),
     }

@@ -17,6 +17,10 @@ GROQ_PRICE_INPUT_PER_M = env.float("GROQ_PRICE_INPUT_PER_M", default=0.15)
 GROQ_PRICE_OUTPUT_PER_M = env.float("GROQ_PRICE_OUTPUT_PER_M", default=0.60)
 AGENT_TIMEOUT = env.float("AGENT_TIMEOUT", default=30.0)  # seconds for one whole chat turn
 AGENT_MAX_TOOL_ROUNDS = env.int("AGENT_MAX_TOOL_ROUNDS", default=5)
+AGENT_MAX_TOOL_CALLS = env.int(
+    "AGENT_MAX_TOOL_CALLS", default=10
+)  # per turn; later calls get an error result
+AGENT_TOOL_ARGUMENTS_MAX_CHARS = env.int("AGENT_TOOL_ARGUMENTS_MAX_CHARS", default=8000)
 CHAT_MESSAGE_MAX_CHARS = 4096
 CHAT_WS_MAX_FRAME_BYTES = 64 * 1024
 CHAT_RATE_PER_MINUTE = env.int("CHAT_RATE_PER_MINUTE", default=20)

@@ -7,7 +7,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from chat.models import Conversation, Message
-from groq_emulator import Fault
+from groq_emulator import Fault, Reply
 from tasks import selectors
 from tasks.tests.factories import TaskFactory
 
@@ -22,7 +22,8 @@ def test_add_list_complete_rename_delete_through_chat(token_client, user, emulat
     r = chat(token_client, "add a task to buy milk")
     assert r.status_code == 200, r.content
     body = r.json()
-    assert set(body) == {"conversation_id", "response", "tool_calls", "offline_demo"}
+    assert set(body) == {"conversation_id", "response", "tool_calls", "offline_demo", "status", "notice"}
+    assert (body["status"], body["notice"]) == ("complete", "")
     assert body["offline_demo"] is False  # a key is set (the emulator stands in for Groq here)
     [call] = body["tool_calls"]
     assert call["tool"] == "add_task" and call["params"] == {"title": "buy milk"}
@@ -208,3 +209,22 @@ def test_schema_documents_chat_and_error_statuses(api_client):
     post = schema["paths"]["/api/chat/"]["post"]
     assert {"200", "400", "404", "429", "502", "503", "504"} <= set(post["responses"])
     assert "/api/{user_id}/chat" in schema["paths"]
+
+
+def test_a_cut_stream_is_a_502_with_the_saved_partial_text(token_client, emulator):
+    emulator.push_fault(Fault(kind="cut", after_chunks=30))
+    r = chat(token_client, "tell me a long story")
+    assert r.status_code == 502
+    body = r.json()
+    assert body["code"] == "upstream_cut" and body["response"] and body["conversation_id"]
+    saved = Message.objects.filter(role="assistant").last()
+    assert (saved.status, saved.content) == ("partial", body["response"])
+
+
+def test_a_reply_at_the_length_limit_is_kept_and_flagged(token_client, emulator):
+    emulator.push_reply(Reply(content="Half a sent", finish_reason="length"))
+    r = chat(token_client, "write a lot")
+    assert r.status_code == 200
+    body = r.json()
+    assert (body["response"], body["status"]) == ("Half a sent", "partial")
+    assert "length limit" in body["notice"]

@@ -7,6 +7,7 @@ from django.test import Client
 from django.utils import timezone
 
 from chat.models import Conversation, Message
+from chat.turn.limits import acquire_turn_lock, release_turn_lock
 from tasks import selectors
 from tasks.tests.factories import TaskFactory
 
@@ -115,12 +116,24 @@ def test_a_conversation_opens_with_its_transcript_in_order(client_in, user):
 def test_a_question_still_waiting_for_its_reply_says_so(client_in, user):
     conversation = Conversation.objects.create(owner=user, title="Waiting")
     Message.objects.create(conversation=conversation, role="user", content="are you there?")
+    acquire_turn_lock(conversation.pk)  # its turn is running (in this process or another)
 
     html = client_in.get(f"/c/{conversation.pk}/").content.decode()
 
-    assert 'id="no-reply-yet"' in html
+    assert 'id="no-reply-yet"' in html and 'id="reply-interrupted"' not in html
+    release_turn_lock(conversation.pk)
     conversation_with_turns(user)  # a finished transcript has no such note
     assert 'id="no-reply-yet"' not in client_in.get(f"/c/{conversation.pk + 1}/").content.decode()
+
+
+def test_a_question_whose_turn_died_says_interrupted(client_in, user):
+    """A worker killed mid-turn leaves a question without a reply and a lock that expires (a lease)."""
+    conversation = Conversation.objects.create(owner=user, title="Orphan")
+    Message.objects.create(conversation=conversation, role="user", content="are you there?")
+
+    html = client_in.get(f"/c/{conversation.pk}/").content.decode()
+
+    assert 'id="reply-interrupted"' in html and "Interrupted" in html and 'id="no-reply-yet"' not in html
 
 
 def test_the_c_query_parameter_opens_a_conversation_too(client_in, user):
