@@ -63,3 +63,55 @@ def user_message_create(*, owner: AbstractBaseUser, conversation_id: object | No
     conversation.updated_at = timezone.now()
     conversation.save()
     return Message.objects.create(conversation=conversation, role=Message.Role.USER, content=content)
+
+
+def assistant_message_create(
+    *,
+    conversation: Conversation,
+    content: str,
+    reasoning: str = "",
+    tool_calls: list[dict] | None = None,
+    usage: dict | None = None,
+    model: str = "",
+    latency_ms: int | None = None,
+    status: str = Message.Status.COMPLETE,
+    error_code: str = "",
+    error_message: str = "",
+) -> Message:
+    """One assistant message of a turn (an answer, a round of tool calls, or what was left of a cut-short
+    reply), with its token usage and Groq's timings; the conversation moves to the top of the list."""
+    usage = usage or {}
+    message = Message.objects.create(
+        conversation=conversation,
+        role=Message.Role.ASSISTANT,
+        content=content,
+        reasoning=reasoning,
+        tool_calls=tool_calls or [],
+        model=model,
+        prompt_tokens=usage.get("prompt_tokens"),
+        completion_tokens=usage.get("completion_tokens"),
+        reasoning_tokens=usage.get("reasoning_tokens"),
+        timings=usage.get("timings") or {},
+        latency_ms=latency_ms,
+        status=status,
+        error_code=error_code,
+        error_message=error_message[:300],
+    )
+    conversation.save(update_fields=["updated_at"])
+    return message
+
+
+def tool_results_create(*, conversation: Conversation, results: list[tuple[str, str, str]]) -> list[Message]:
+    """The results of one round of tool calls: `(call_id, tool_name, result_json)` each, in order."""
+    return Message.objects.bulk_create(
+        [
+            Message(
+                conversation=conversation,
+                role=Message.Role.TOOL,
+                tool_call_id=call_id,
+                tool_name=name,
+                content=content,
+            )
+            for call_id, name, content in results
+        ]
+    )

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -22,7 +21,8 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 
 from chat.models import Message
-from chat.turn import llm, prompting, recording, tool_block
+from chat.turn import llm, prompting, recording
+from chat.turn.calls import ToolCall
 from chat.turn.events import (
     ReasoningDelta,
     TextDelta,
@@ -34,7 +34,8 @@ from chat.turn.events import (
     TurnStarted,
 )
 from chat.turn.limits import check_chat_rate, validate_message_text
-from chat.turn.tools import parse_arguments, tool_schemas
+from chat.turn.protocols import ToolProtocol, ToolResult, protocol_for
+from chat.turn.tools import parse_arguments, result_json, run_tool
 
 logger = logging.getLogger(__name__)
 
@@ -67,24 +68,27 @@ async def start_turn(
     user_message, history = await database_sync_to_async(recording.save_user_message)(
         user, conversation_id, text
     )
-    turn = Turn(user=user, user_message=user_message, history=history, mode=mode or settings.GROQ_TOOL_MODE)
+    protocol = protocol_for(mode or settings.GROQ_TOOL_MODE)
+    turn = Turn(user=user, user_message=user_message, history=history, protocol=protocol)
     turn.start()
     return turn
 
 
 class Turn:
-    def __init__(self, *, user: AbstractBaseUser, user_message: Message, history: list[Message], mode: str):
+    def __init__(
+        self, *, user: AbstractBaseUser, user_message: Message, history: list[Message], protocol: ToolProtocol
+    ):
         self.user = user
         self.user_message = user_message
         self.conversation = user_message.conversation
         self.conversation_id: int = user_message.conversation_id
         self.history = history
-        self.mode = prompting.PROMPT if mode == prompting.PROMPT else prompting.NATIVE
+        self.protocol = protocol
         self._queue: asyncio.Queue[TurnEvent] = asyncio.Queue()
         self._task: asyncio.Task | None = None
         self._round = _Round()
         self._usage: dict = {"prompt_tokens": 0, "completion_tokens": 0, "reasoning_tokens": 0}
-        self._recorder = recording.TurnRecorder(user=user, conversation=self.conversation)
+        self._recorder = recording.TurnRecorder(conversation=self.conversation)
         # One cancel at most, and none once the outcome is being saved: a second cancel would cut the save
         # (or the lock release) short and the listener would never get its last event.
         self._stoppable = True
@@ -157,7 +161,7 @@ class Turn:
                 self.conversation_id, self.conversation.title, self.user_message.pk, llm.is_offline_demo()
             )
         )
-        messages = prompting.build_messages(self.history, self.mode, settings.GROQ_HISTORY_TOKEN_BUDGET)
+        messages = prompting.build_messages(self.history, self.protocol, settings.GROQ_HISTORY_TOKEN_BUDGET)
         deadline = asyncio.get_running_loop().time() + settings.AGENT_TIMEOUT
         final: TurnEvent | None = None
         try:
@@ -203,42 +207,56 @@ class Turn:
         for round_no in range(max_rounds + 1):
             allow_tools = round_no < max_rounds  # the last call must answer in words
             completion = await self._stream(messages, allow_tools)
-            calls, errors = self._calls_of(completion, allow_tools)
-            if not calls and not errors:
+            read = self.protocol.read(
+                content=completion.content, visible=self._round.visible, native_calls=completion.tool_calls
+            )
+            if not allow_tools or (not read.calls and not read.errors):
                 self._stoppable = False
-                content = self._round.visible.strip()
-                if self.mode == prompting.PROMPT:
-                    content = tool_block.parse(completion.content).text
                 message = await database_sync_to_async(self._recorder.answer)(
-                    content=content, reasoning=completion.reasoning, usage=completion.usage
+                    content=read.text, reasoning=completion.reasoning, usage=completion.usage
                 )
                 return TurnDone(message.pk, message.content, str(message.status), self._usage)
-            for call in calls:
-                self._emit(ToolCallStarted(call["id"], call["name"], _display_params(call)))
+            for call in read.calls:
+                self._emit(ToolCallStarted(call.id, call.name, _display_params(call)))
             # Shielded: Stop (or the deadline) must not cut this hop off. The tools finish and are saved, and the
             # stopped reply is saved after them; cancelling a hop whose thread is inside async_to_sync (a task
             # change announced on commit) would leak asgiref's executor context into this task, and every
             # later database call of the turn would fail, leaving the listener without a last event.
             self._tools_hop = asyncio.ensure_future(
-                database_sync_to_async(self._recorder.tool_round)(
+                database_sync_to_async(self._tool_round)(
                     content=self._round.visible.strip(),
                     reasoning=completion.reasoning,
                     usage=completion.usage,
-                    calls=calls,
-                    errors=errors,
+                    calls=read.calls,
+                    errors=read.errors,
                 )
             )
             finished = await asyncio.shield(self._tools_hop)
             self._tools_hop = None
             for event in finished:
                 self._emit(event)
-            messages.extend(self._wire_round(completion, calls, finished))
+            messages.extend(self._wire_round(completion, read.calls, finished))
             self._round = _Round()
         raise AssertionError("the last round allows no tools, so it always answers")
 
+    def _tool_round(
+        self, *, content: str, reasoning: str, usage: dict, calls: list[ToolCall], errors: list[str]
+    ) -> list[ToolCallFinished]:
+        """One database hop: record the model's calls, run them as the user (tasks service layer), record the
+        results (a malformed tool block is reported back as a result that answers no call)."""
+        self._recorder.tool_calls(content=content, reasoning=reasoning, usage=usage, calls=calls)
+        finished = [ToolCallFinished(c.id, c.name, *run_tool(self.user, c.name, c.arguments)) for c in calls]
+        finished += [
+            ToolCallFinished(
+                f"block_error_{n}", "", {}, {"error": "malformed_tool_block", "message": problem}
+            )
+            for n, problem in enumerate(errors)
+        ]
+        self._recorder.tool_results(finished)
+        return finished
+
     async def _stream(self, messages: list[dict], allow_tools: bool) -> llm.Completion:
-        tools = tool_schemas() if self.mode == prompting.NATIVE else None
-        params = llm.request_params(messages, tools=tools, allow_tools=allow_tools)
+        params = llm.request_params(messages, tools=self.protocol.request_tools(), allow_tools=allow_tools)
         try:
             stream = await llm.ModelStream(params).open()
         except llm.UpstreamError as exc:
@@ -250,56 +268,37 @@ class Turn:
                 "tool_use_failed from the model; retrying once (conversation %s)", self.conversation_id
             )
             stream = await llm.ModelStream(params).open()
-        hider = tool_block.BlockHider() if self.mode == prompting.PROMPT else None
+        shown = self.protocol.text_filter()
         try:
             async for delta in stream:
                 if delta.reasoning:
                     self._round.reasoning += delta.reasoning
                     self._emit(ReasoningDelta(delta.reasoning))
-                text = hider.feed(delta.content) if hider else delta.content
-                if text:
-                    self._round.visible += text
-                    self._emit(TextDelta(text))
-            tail = hider.flush() if hider else ""
-            if tail:
-                self._round.visible += tail
-                self._emit(TextDelta(tail))
+                self._show(shown.feed(delta.content))
+            self._show(shown.flush())
         finally:
             await stream.close()
         completion = stream.completion
         self._add_usage(completion.usage)
         return completion
 
-    def _calls_of(self, completion: llm.Completion, allow_tools: bool) -> tuple[list[dict], list[str]]:
-        """The tool calls the model asked for, as [{"id", "name", "arguments"}], plus malformed-block errors."""
-        if not allow_tools:
-            return [], []
-        if self.mode == prompting.NATIVE:
-            return completion.tool_calls, []
-        parsed = tool_block.parse(completion.content)
-        calls = [
-            {
-                "id": f"block_{uuid.uuid4().hex[:16]}",
-                "name": c.name,
-                "arguments": llm.tool_result_json(c.params),
-            }
-            for c in parsed.calls
-        ]
-        return calls, parsed.errors
+    def _show(self, text: str) -> None:
+        if text:
+            self._round.visible += text
+            self._emit(TextDelta(text))
 
     def _add_usage(self, usage: dict) -> None:
         for key in ("prompt_tokens", "completion_tokens", "reasoning_tokens"):
             self._usage[key] += usage.get(key) or 0
 
     def _wire_round(
-        self, completion: llm.Completion, calls: list[dict], finished: list[ToolCallFinished]
+        self, completion: llm.Completion, calls: list[ToolCall], finished: list[ToolCallFinished]
     ) -> list[dict]:
         """This round as the model must see it next: its call(s), then the results (as history renders it)."""
-        raw = completion.content if self.mode == prompting.PROMPT else None
-        results = [(e.call_id if e.name else "", e.name, llm.tool_result_json(e.result)) for e in finished]
+        results = [ToolResult(e.call_id if e.name else "", e.name, result_json(e.result)) for e in finished]
         return [
-            prompting.calls_message(self.mode, self._round.visible.strip(), calls, raw=raw),
-            *prompting.results_messages(self.mode, results),
+            self.protocol.calls_message(self._round.visible.strip(), calls, raw=completion.content),
+            *self.protocol.results_messages(results),
         ]
 
     async def _save_interrupted(self, status: str, code: str, user_message: str) -> Message:
@@ -312,7 +311,7 @@ class Turn:
         )
 
 
-def _display_params(call: dict) -> dict:
+def _display_params(call: ToolCall) -> dict:
     """The parsed arguments of a call for display (empty when the model sent bad JSON)."""
-    params = parse_arguments(call["arguments"])
+    params = parse_arguments(call.arguments)
     return params if isinstance(params, dict) else {}

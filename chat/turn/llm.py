@@ -8,7 +8,6 @@ the stream accumulation (tool-call deltas merged by index) and the translation o
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import threading
 import weakref
@@ -19,6 +18,8 @@ from typing import Any
 import groq
 import httpx
 from django.conf import settings
+
+from chat.turn.calls import ToolCall
 
 logger = logging.getLogger(__name__)
 
@@ -155,10 +156,9 @@ class Completion:
 
     content: str = ""
     reasoning: str = ""
-    tool_calls: list[dict] = field(default_factory=list)  # [{"id", "name", "arguments"}]
-    finish_reason: str | None = None
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    finish_reason: str | None = None  # None: the stream ended without saying why (cut off)
     usage: dict = field(default_factory=dict)
-    request_id: str = ""
 
 
 class StreamAccumulator:
@@ -170,11 +170,9 @@ class StreamAccumulator:
 
     def feed(self, chunk: Any) -> Delta:
         x_groq = getattr(chunk, "x_groq", None)
-        if x_groq is not None:
-            self.result.request_id = getattr(x_groq, "id", None) or self.result.request_id
-            usage = getattr(x_groq, "usage", None)
-            if usage is not None:
-                self.result.usage = _usage_dict(usage)
+        usage = getattr(x_groq, "usage", None) if x_groq is not None else None
+        if usage is not None:
+            self.result.usage = _usage_dict(usage)
         if getattr(chunk, "usage", None) is not None:
             self.result.usage = _usage_dict(chunk.usage)
         if not chunk.choices:
@@ -196,9 +194,10 @@ class StreamAccumulator:
         return out
 
     def finish(self) -> Completion:
-        self.result.tool_calls = [self._calls[i] for i in sorted(self._calls)]
-        for n, call in enumerate(self.result.tool_calls):
-            call["id"] = call["id"] or f"call_{n}"
+        self.result.tool_calls = [
+            ToolCall(call["id"] or f"call_{n}", call["name"], call["arguments"])
+            for n, call in enumerate(self._calls[i] for i in sorted(self._calls))
+        ]
         return self.result
 
 
@@ -262,7 +261,3 @@ class ModelStream:
         # The SDK's messages carry status and body, never the API key.
         logger.warning("Groq request failed: %s (%s: %s)", error.code, type(exc).__name__, exc)
         return error
-
-
-def tool_result_json(result: dict) -> str:
-    return json.dumps(result, ensure_ascii=False, default=str)

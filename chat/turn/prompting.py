@@ -1,8 +1,7 @@
 """What the model is told: the system prompt and the history, trimmed to a token budget.
 
 History keeps earlier tool calls and results (so "mark the first one done" works on the next turn) and never
-earlier reasoning. Stored messages are rendered for the tool mode in use: native `tool_calls`/`tool` messages,
-or the `<TOOL_CALLS>` block protocol with results fed back as a user message.
+earlier reasoning. Stored messages are rendered by the tool protocol in use (chat.turn.protocols).
 """
 
 from __future__ import annotations
@@ -12,11 +11,8 @@ from collections.abc import Iterable
 from datetime import date
 
 from chat.models import Message
-from chat.turn import tool_block
-from chat.turn.tools import TOOLS
-
-NATIVE = "native"
-PROMPT = "prompt"
+from chat.turn.calls import ToolCall
+from chat.turn.protocols import ToolProtocol, ToolResult, protocol_for
 
 _BASE_PROMPT = """You are a helpful todo assistant. Today is {today}.
 You manage the user's tasks with the tools you are given: add_task, list_tasks, complete_task, delete_task and
@@ -26,23 +22,10 @@ update_task. The user is always the person you are talking to; never ask who the
 - After acting, confirm in one or two short sentences. Use markdown lists when showing several tasks.
 - Only answer about the user's tasks and how to organise them; politely decline anything else."""
 
-_PROMPT_MODE_TOOLS = """
-To use a tool, write exactly one block like this (nothing else on those lines), then stop and wait:
-<TOOL_CALLS>{{"tools": [{{"name": "add_task", "params": {{"title": "Buy milk"}}}}]}}</TOOL_CALLS>
-You may list several calls in "tools". The results come back in a user message inside <TOOL_RESULTS>…</TOOL_RESULTS>;
-that message is from the system, not the user. Available tools (JSON schema of params):
-{catalog}"""
 
-
-def system_prompt(mode: str, today: date | None = None) -> str:
+def system_prompt(protocol: str | ToolProtocol, today: date | None = None) -> str:
     text = _BASE_PROMPT.format(today=(today or date.today()).isoformat())
-    if mode == PROMPT:
-        catalog = "\n".join(
-            f"- {t.name}: {t.description} params={json.dumps(t.parameters['properties'])}"
-            for t in TOOLS.values()
-        )
-        text += _PROMPT_MODE_TOOLS.format(catalog=catalog)
-    return text
+    return text + protocol_for(protocol).prompt_addendum()
 
 
 def estimate_tokens(message: dict) -> int:
@@ -50,61 +33,20 @@ def estimate_tokens(message: dict) -> int:
     return 4 + len(json.dumps(message, ensure_ascii=False)) // 4
 
 
-def _parsed(raw: str) -> dict:
-    try:
-        value = json.loads(raw)
-    except (TypeError, json.JSONDecodeError):
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
-def calls_message(mode: str, content: str, calls: list[dict], *, raw: str | None = None) -> dict:
-    """The assistant asking for tool calls (`[{"id", "name", "arguments"}]`), as the model must see it.
-
-    In prompt mode `raw` (the model's own text, block included) is sent as it was written when we have it —
-    the live loop does, so the model sees exactly what a malformed block looked like; history re-renders it."""
-    if mode == NATIVE:
-        wire = [
-            {"id": c["id"], "type": "function", "function": {"name": c["name"], "arguments": c["arguments"]}}
-            for c in calls
-        ]
-        return {"role": "assistant", "content": content or None, "tool_calls": wire}
-    if raw is not None:
-        return {"role": "assistant", "content": raw}
-    block = tool_block.render([(c["name"], _parsed(c["arguments"])) for c in calls]) if calls else ""
-    return {"role": "assistant", "content": f"{content}\n{block}".strip()}
-
-
-def results_messages(mode: str, results: list[tuple[str, str, str]]) -> list[dict]:
-    """Tool results `(call_id, tool_name, result_json)`: one `tool` message each (native), or one
-    `<TOOL_RESULTS>` user message for them all (prompt mode)."""
-    if mode == NATIVE:
-        # A prompt-mode report on a malformed block answers no call: Groq refuses a tool message without a
-        # tool_call_id, which would break the conversation after a GROQ_TOOL_MODE change.
-        return [
-            {"role": "tool", "tool_call_id": call_id, "content": content}
-            for call_id, _, content in results
-            if call_id
-        ]
-    if not results:
-        return []
-    payload = {"results": [{"name": name, "result": _parsed(content)} for _, name, content in results]}
-    return [{"role": "user", "content": "<TOOL_RESULTS>" + json.dumps(payload) + "</TOOL_RESULTS>"}]
-
-
-def render_turns(messages: Iterable[Message], mode: str) -> list[list[dict]]:
+def render_turns(messages: Iterable[Message], protocol: str | ToolProtocol) -> list[list[dict]]:
     """Stored messages → wire messages, grouped by turn (a user message and everything after it)."""
+    protocol = protocol_for(protocol)
     turns: list[list[dict]] = []
-    results: list[tuple[str, str, str]] = []
+    results: list[ToolResult] = []
 
     def flush_results() -> None:
         if turns:
-            turns[-1].extend(results_messages(mode, results))
+            turns[-1].extend(protocol.results_messages(results))
         results.clear()
 
     for m in messages:
         if m.role == Message.Role.TOOL:
-            results.append((m.tool_call_id, m.tool_name, m.content))
+            results.append(ToolResult(m.tool_call_id, m.tool_name, m.content))
             continue
         flush_results()
         if m.role == Message.Role.USER:
@@ -112,7 +54,8 @@ def render_turns(messages: Iterable[Message], mode: str) -> list[list[dict]]:
         elif not turns:
             continue  # a transcript never starts with the assistant; skip anything orphaned
         elif m.tool_calls:
-            turns[-1].append(calls_message(mode, m.content, m.tool_calls))
+            calls = [ToolCall.from_stored(c) for c in m.tool_calls]
+            turns[-1].append(protocol.calls_message(m.content, calls))
         elif m.content:
             turns[-1].append({"role": "assistant", "content": m.content})
     flush_results()
@@ -120,10 +63,10 @@ def render_turns(messages: Iterable[Message], mode: str) -> list[list[dict]]:
 
 
 def build_messages(
-    history: Iterable[Message], mode: str, budget: int, today: date | None = None
+    history: Iterable[Message], protocol: str | ToolProtocol, budget: int, today: date | None = None
 ) -> list[dict]:
     """System prompt + the newest whole turns that fit `budget` tokens (the current turn always fits)."""
-    turns = render_turns(history, mode)
+    turns = render_turns(history, protocol)
     kept: list[list[dict]] = []
     used = 0
     for turn in reversed(turns):
@@ -132,6 +75,6 @@ def build_messages(
             break
         kept.append(turn)
         used += cost
-    return [{"role": "system", "content": system_prompt(mode, today)}] + [
+    return [{"role": "system", "content": system_prompt(protocol, today)}] + [
         m for turn in reversed(kept) for m in turn
     ]

@@ -156,6 +156,11 @@ def _error(code: str, message: str) -> dict:
     return {"error": code, "message": message}
 
 
+def result_json(result: dict) -> str:
+    """A tool result as the JSON text that is stored and sent back to the model."""
+    return json.dumps(result, ensure_ascii=False, default=str)
+
+
 def parse_arguments(arguments: str | dict | None) -> dict | str:
     """The model's arguments as a dict, or an error message when they are not a JSON object."""
     if isinstance(arguments, dict):

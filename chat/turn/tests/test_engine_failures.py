@@ -16,7 +16,7 @@ from asgiref.sync import sync_to_async
 from chat.models import Message
 from chat.turn.engine import start_turn
 from chat.turn.events import ToolCallStarted, TurnDone, TurnFailed
-from chat.turn.prompting import NATIVE, PROMPT
+from chat.turn.protocols import NATIVE, PROMPT
 from groq_emulator import EmulatorServer, Fault
 from tasks import selectors
 

@@ -6,6 +6,7 @@ import pytest
 from groq.types.chat import ChatCompletionChunk
 
 from chat.turn import llm
+from chat.turn.calls import ToolCall as Call
 from chat.turn.engine import start_turn
 from chat.turn.events import TurnStarted
 from chat.turn.tools import tool_schemas
@@ -147,15 +148,14 @@ def test_accumulator_merges_interleaved_tool_call_pieces_by_index():
         ("On it.", ""),
     ]
     done = acc.finish()
-    assert (done.content, done.reasoning, done.finish_reason, done.request_id) == (
+    assert (done.content, done.reasoning, done.finish_reason) == (
         "On it.",
         "Two tasks.",
         "tool_calls",
-        "req_1",
     )
     assert done.tool_calls == [
-        {"id": "call_a", "name": "list_tasks", "arguments": "{}"},
-        {"id": "call_b", "name": "add_task", "arguments": '{"title": "B"}'},
+        Call("call_a", "list_tasks", "{}"),
+        Call("call_b", "add_task", '{"title": "B"}'),
     ]
     assert done.usage == {
         "prompt_tokens": 10,
@@ -168,7 +168,7 @@ def test_accumulator_merges_interleaved_tool_call_pieces_by_index():
 def test_accumulator_names_calls_that_came_without_an_id():
     acc = llm.StreamAccumulator()
     acc.feed(chunk({"tool_calls": [{"index": 0, "function": {"name": "list_tasks", "arguments": "{}"}}]}))
-    assert acc.finish().tool_calls == [{"id": "call_0", "name": "list_tasks", "arguments": "{}"}]
+    assert acc.finish().tool_calls == [Call("call_0", "list_tasks", "{}")]
 
 
 async def test_model_stream_over_the_emulator(emulator):
@@ -189,14 +189,13 @@ async def test_model_stream_over_the_emulator(emulator):
     assert "".join(d.content for d in deltas) == "Adding both."
     assert "".join(d.reasoning for d in deltas) == "The user wants two tasks added."
     done = stream.completion
-    assert [(c["name"], c["arguments"]) for c in done.tool_calls] == [
+    assert [(c.name, c.arguments) for c in done.tool_calls] == [
         ("add_task", '{"title": "A"}'),
         ("add_task", '{"title": "B"}'),
     ]
-    assert done.tool_calls[0]["id"] == "call_1" and done.tool_calls[1]["id"].startswith("call_")
+    assert done.tool_calls[0].id == "call_1" and done.tool_calls[1].id.startswith("call_")
     assert done.finish_reason == "tool_calls"
     assert done.usage["prompt_tokens"] > 0 and done.usage["reasoning_tokens"] > 0
-    assert done.request_id.startswith("req_")
 
 
 async def test_closing_a_stream_early_ends_the_upstream_request(settings):
