@@ -161,7 +161,9 @@ class Turn:
                 self.conversation_id, self.conversation.title, self.user_message.pk, llm.is_offline_demo()
             )
         )
-        messages = prompting.build_messages(self.history, self.protocol, settings.GROQ_HISTORY_TOKEN_BUDGET)
+        messages = prompting.build_messages(
+            self.history, self.protocol, settings.GROQ_HISTORY_TOKEN_BUDGET, tz=self.user.timezone
+        )
         deadline = asyncio.get_running_loop().time() + settings.AGENT_TIMEOUT
         final: TurnEvent | None = None
         try:
