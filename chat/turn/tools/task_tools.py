@@ -23,7 +23,7 @@ _PRIORITY = {"type": "string", "enum": PRIORITIES}
 _DUE = {
     "type": "string",
     "maxLength": 100,
-    "description": "When, in the user's own words: 'tomorrow 5pm', 'friday', 'dec 24', 'in 3 days'. "
+    "description": "When, in the words said: 'tomorrow 5pm', 'friday', 'dec 24', 'in 3 days'. "
     "Never compute a date yourself.",
 }
 _REPEAT = {
