@@ -234,6 +234,12 @@ def respond(messages: list[dict[str, Any]], native: bool, allow_tools: bool = Tr
             "write a long, calm story about an organised day.",
         )
     intents = parse_request(text)
+    if not intents and after:  # calls it did not plan (a scripted round): still report what they did
+        events: list[tuple[str, Any]] = [("result", (res, True)) for res in after]
+        return Reply(
+            content=answers.summary(events),
+            reasoning="Tools already ran for this request, so I will report their results.",
+        )
     if not intents and (chat := answers.small_talk(text)):
         return Reply(
             content=chat,
