@@ -151,3 +151,16 @@ async def test_every_tool_call_is_finished_with_a_result(emulator, tokyo, clock)
     events = [e async for e in turn.events()]
     finished = [e for e in events if isinstance(e, ToolCallFinished)]
     assert [e.result["status"] for e in finished] == ["created", "created"]
+
+
+async def test_each_users_prompt_names_their_own_today(emulator, user, other_user):
+    """Two users in two zones at one instant: each prompt names that user's own day."""
+    user.timezone, other_user.timezone = "Pacific/Kiritimati", "Pacific/Honolulu"  # UTC+14 and UTC-10
+    await sync_to_async(user.save)()
+    await sync_to_async(other_user.save)()
+    with time_machine.travel(dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC), tick=True):
+        await run(user, "hi")
+        await run(other_user, "hi")
+    first, second = (r["messages"][0]["content"] for r in emulator.requests_snapshot())
+    assert "Today is Friday 27 November 2026 (Pacific/Kiritimati)." in first
+    assert "Today is Thursday 26 November 2026 (Pacific/Honolulu)." in second
