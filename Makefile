@@ -53,8 +53,9 @@ browser:
 	  ($(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq chromium >/dev/null) \
 	    || echo "Could not install chromium (apt-get install chromium): the browser tests will be skipped."; }
 
-## Latency ratios of the chat path, measured in one run (see bench/).
+## Latency ratios of the chat path, measured in one run, and the tool schemas' token cost (see bench/).
 bench: install-test
+	$(BIN)/python bench/tool_schema_tokens.py
 	$(BIN)/python bench/turn_latency.py
 
 lint: install-test

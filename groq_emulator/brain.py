@@ -34,6 +34,8 @@ class State:
     latest_list: list[dict[str, Any]] | None = None
     last_id: int | None = None
     fresh: bool = False  # a list was fetched during this turn
+    deleted: dict[int, str] = field(default_factory=dict)  # id -> title, in the order they were deleted
+    undoable: tuple[str, int] | None = None  # the last delete or completion: ("deleted" | "completed", id)
     events: list[tuple[str, Any]] = field(
         default_factory=list
     )  # ("result", (Result, explicit)) | ("note", str)
@@ -42,8 +44,21 @@ class State:
         data = res.result if isinstance(res.result, dict) else {}
         if isinstance(data.get("tasks"), list):
             self.latest_list = [t for t in data["tasks"] if isinstance(t, dict)]
-        elif isinstance(data.get("task_id"), int):
-            self.last_id = data["task_id"]
+            return
+        task_id = data.get("task_id")
+        if not isinstance(task_id, int):
+            return
+        self.last_id = task_id
+        status = data.get("status")
+        if status in ("deleted", "completed"):
+            self.undoable = (status, task_id)
+        if status == "deleted":
+            self.deleted.pop(task_id, None)
+            self.deleted[task_id] = str(data.get("title", ""))
+        elif status == "restored":
+            self.deleted.pop(task_id, None)
+        if status in ("restored", "reopened") and self.undoable and self.undoable[1] == task_id:
+            self.undoable = None
 
 
 def text_of(content: Any) -> str:
@@ -96,11 +111,19 @@ def _call(intent: Intent, task_id: int | None = None) -> ToolCall:
     if intent.action == "add":
         return ToolCall("add_task", dict(intent.args))
     if intent.action == "list":
-        return ToolCall("list_tasks", {"status": intent.args["status"]})
+        return ToolCall("list_tasks", dict(intent.args))
     args: dict[str, Any] = {"task_id": task_id}
     if intent.action == "update":
         args.update(intent.args)
     return ToolCall(f"{intent.action}_task", args)
+
+
+def _undo(state: State) -> tuple[ToolCall | None, str | None]:
+    """ "undo": restore the task deleted last, or reopen the one completed last, whichever came later."""
+    if state.undoable is None:
+        return None, "I don't see a delete or a completion in this conversation that I could undo."
+    kind, task_id = state.undoable
+    return ToolCall("restore_task" if kind == "deleted" else "reopen_task", {"task_id": task_id}), None
 
 
 def _resolve(intent: Intent, state: State) -> tuple[int | None, str | None]:
@@ -109,6 +132,8 @@ def _resolve(intent: Intent, state: State) -> tuple[int | None, str | None]:
     assert target is not None
     if target.kind == "it":
         return (state.last_id, None) if state.last_id else (None, "I'm not sure which task you mean.")
+    if target.kind == "deleted" or (intent.action == "restore" and target.kind == "title"):
+        return _resolve_deleted(target, state)
     if state.latest_list is None:
         return None, None
     tasks = state.latest_list
@@ -125,6 +150,17 @@ def _resolve(intent: Intent, state: State) -> tuple[int | None, str | None]:
     if fuzzy:
         return None, f'Several tasks match "{target.value}"; please tell me the task number.'
     return None, f'I couldn\'t find a task called "{target.value}".'
+
+
+def _resolve_deleted(target: Any, state: State) -> tuple[int | None, str | None]:
+    """Deleted tasks are in no list: find them among this conversation's delete results."""
+    found = list(state.deleted.items())
+    if target.kind == "title":
+        wanted = str(target.value).lower()
+        found = [(i, t) for i, t in found if wanted in t.lower()]
+    if found:
+        return found[-1][0], None
+    return None, "I don't see that task among the ones deleted in this conversation; tell me its number."
 
 
 def plan(intents: list[Intent], before: list[Result], after: list[Result]) -> tuple[list[ToolCall], State]:
@@ -147,6 +183,15 @@ def plan(intents: list[Intent], before: list[Result], after: list[Result]) -> tu
         return True
 
     for intent in intents:
+        if intent.action == "undo":
+            if pending:
+                break
+            call, note = _undo(state)
+            if call is None:
+                state.events.append(("note", note))
+                continue
+            step(call, True)
+            continue
         if intent.action in ("add", "list") or (intent.target and intent.target.kind == "id"):
             task_id = intent.target.value if intent.target else None
             if not step(_call(intent, task_id), True) and intent.action == "list":
@@ -156,10 +201,15 @@ def plan(intents: list[Intent], before: list[Result], after: list[Result]) -> tu
             break  # this step depends on results still to come
         task_id, note = _resolve(intent, state)
         stale_title = (
-            bool(note) and intent.target is not None and intent.target.kind == "title" and not state.fresh
+            bool(note)
+            and intent.target is not None
+            and intent.target.kind == "title"
+            and intent.action != "restore"  # deleted tasks are in no list
+            and not state.fresh
         )
         if (task_id is None and note is None) or stale_title:
-            status = "pending" if state.latest_list is None else "all"
+            first = "completed" if intent.action == "reopen" else "pending"
+            status = first if state.latest_list is None else "all"
             if not step(ToolCall("list_tasks", {"status": status}), False):
                 break
             task_id, note = _resolve(intent, state)
@@ -184,6 +234,17 @@ def respond(messages: list[dict[str, Any]], native: bool, allow_tools: bool = Tr
             "write a long, calm story about an organised day.",
         )
     intents = parse_request(text)
+    if not intents and after:  # calls it did not plan (a scripted round): still report what they did
+        events: list[tuple[str, Any]] = [("result", (res, True)) for res in after]
+        return Reply(
+            content=answers.summary(events),
+            reasoning="Tools already ran for this request, so I will report their results.",
+        )
+    if not intents and (chat := answers.small_talk(text)):
+        return Reply(
+            content=chat,
+            reasoning="The user is just being friendly; no task action is needed, so a short friendly answer.",
+        )
     if not intents:
         hello = bool(GREETING.match(text.strip()))
         return Reply(

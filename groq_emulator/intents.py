@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import listing, slots
+from .changes import UPDATES
+
 ORDINALS = {
     "first": 1,
     "second": 2,
@@ -22,7 +25,7 @@ ORDINALS = {
 _VERBS = (
     r"add|create|remind|put|show|list|display|view|see|what|which|whats|what's|give|get|tell|complete|"
     r"finish|mark|check|tick|close|delete|remove|drop|erase|rename|change|update|edit|set|also|please|"
-    r"then|i"
+    r"then|i|reopen|restore|undo|move|make"
 )
 _SPLIT = re.compile(rf"\s*(?:[.!?;]+\s+|,?\s+(?:and\s+then|and|then)\s+|,\s+)(?=(?:{_VERBS})\b)", re.I)
 _POLITE = re.compile(
@@ -32,20 +35,21 @@ _POLITE = re.compile(
 )
 
 _DONE = r"(?:as\s+)?(?:done|complete|completed|finished|checked(?:\s+off)?)"
-_RENAME = re.compile(r"^(?:rename|retitle)\s+(?P<t>.+?)\s+(?:to|as)\s+(?P<v>.+)$", re.I)
-_TITLE = re.compile(
-    r"^(?:change|update|set|edit)\s+(?:the\s+)?(?:title|name)\s+(?:of|for)\s+(?P<t>.+?)\s+"
-    r"to\s+(?P<v>.+)$",
-    re.I,
-)
-_TITLE2 = re.compile(r"^(?:change|update|edit)\s+(?P<t>.+?)(?:'s)?\s+(?:title|name)\s+to\s+(?P<v>.+)$", re.I)
-_DESC = re.compile(
-    r"^(?:change|update|set|edit)\s+(?:the\s+)?description\s+(?:of|for|on)\s+(?P<t>.+?)\s+"
-    r"to\s+(?P<v>.+)$",
-    re.I,
-)
-_DESC2 = re.compile(r"^(?:change|update|edit)\s+(?P<t>.+?)(?:'s)?\s+description\s+to\s+(?P<v>.+)$", re.I)
-_CHANGE = re.compile(r"^(?:change|update|edit)\s+(?P<t>(?:task\s*)?#?\s*\d+)\s+to\s+(?P<v>.+)$", re.I)
+_REOPEN = [
+    re.compile(
+        r"^(?:reopen|re-open|unmark|uncheck|untick|uncomplete|undo\s+(?:the\s+)?(?:completion\s+of|completing))"
+        r"\s+(?P<t>.+)$",
+        re.I,
+    ),
+    re.compile(
+        r"^mark\s+(?P<t>.+?)\s+(?:as\s+)?(?:not\s+(?:done|complete|completed|finished)|undone|incomplete|"
+        r"unfinished|pending|open)$",
+        re.I,
+    ),
+]
+_RESTORE = re.compile(r"^(?:restore|undelete|recover)\s+(?P<t>.+)$", re.I)
+_UNDO_DELETE = re.compile(r"^undo\s+(?:that\s+|the\s+|my\s+)?(?:last\s+)?(?:delete|deletion|removal)$", re.I)
+_UNDO = re.compile(r"^undo(?:\s+(?:that|it|this|the\s+last\s+(?:one|thing|action|change)))?$", re.I)
 _COMPLETE = [
     re.compile(rf"^mark\s+(?P<t>.+?)\s+{_DONE}$", re.I),
     re.compile(r"^(?:complete|finish|close|check\s+off|tick\s+off)\s+(?P<t>.+)$", re.I),
@@ -64,34 +68,14 @@ _ADD = [
         re.I,
     ),
     re.compile(
-        r"^(?:add|create|make|new|put)\s+(?:a\s+|an\s+)?(?:new\s+)?(?:task|todo|to-do|reminder|item)\b"
+        r"^(?:add|create|make|new|put)\s+(?:a\s+|an\s+)?(?:new\s+)?(?:task|todo|to-do|reminder|item)(?P<many>s)?\b"
         r"\s*(?:to\s+|:\s*|called\s+|named\s+|titled\s+|for\s+|-\s*)?(?P<v>.+)$",
         re.I,
     ),
     re.compile(r"^(?:add|put)\s*:?\s+(?P<v>.+)$", re.I),
 ]
 _ADD_TAIL = re.compile(r"\s+(?:to|on|onto)\s+(?:my|the)\s+(?:todo\s+|to-do\s+|task\s+)?(?:list|tasks)$", re.I)
-_WITH_DESC = re.compile(
-    r"^(?P<v>.+?)[\s,]+(?:with|and)\s+(?:the\s+|a\s+)?(?:description|details?|notes?)"
-    r"\s*(?::|of|saying)?\s*(?P<d>.+)$",
-    re.I,
-)
-_LIST_START = re.compile(
-    r"^(?:show|list|display|view|see|what|which|whats|what's|give|get|tell|read|how\s+many|"
-    r"do\s+i\s+have|my\b)",
-    re.I,
-)
-_LIST_WORDS = re.compile(
-    r"\b(?:tasks?|todos?|to-dos?|list|completed|done|finished|pending|open|outstanding|"
-    r"left|remaining|need\s+to\s+do|to\s+do)\b",
-    re.I,
-)
-_PENDING = re.compile(
-    r"\b(?:pending|open|outstanding|incomplete|unfinished|left|remaining|todo|to\s+do|"
-    r"not\s+done|active|need\s+to)\b",
-    re.I,
-)
-_COMPLETED = re.compile(r"\b(?:completed|done|finished|complete|closed|checked\s+off)\b", re.I)
+_QUESTION = re.compile(r"^(?:what|how|why|who|when|where|is|are|do|does|can|could|should|would|will)\b", re.I)
 _ID = re.compile(r"^(?:task|todo|item)?\s*(?:number|no\.?|num|#)?\s*#?\s*(\d+)$", re.I)
 _ORD = re.compile(
     r"^(?:the\s+)?(?:(" + "|".join(ORDINALS) + r")|(\d+)(?:st|nd|rd|th))"
@@ -99,15 +83,21 @@ _ORD = re.compile(
     re.I,
 )
 _IT = re.compile(r"^(?:it|that|this|that\s+one|this\s+one|that\s+task|this\s+task)$", re.I)
+_DELETED = re.compile(
+    r"^(?:the\s+)?(?:(?:task|one)\s+(?:i|you)\s+(?:just\s+)?deleted|(?:last\s+)?deleted\s+(?:task|one)|"
+    r"last\s+(?:task|one)\s+(?:i|you)\s+deleted)$",
+    re.I,
+)
 LONG = re.compile(r"long\s+story|write\s+(?:me\s+)?a\s+long", re.I)
 GREETING = re.compile(r"^(?:hi|hello|hey|good\s+(?:morning|afternoon|evening)|yo)\b", re.I)
+_LIST_ITEM_WORDS = 6
 
 
 @dataclass
 class Target:
-    """Which task a request refers to: an explicit id, an ordinal in the latest list, a title, or 'it'."""
+    """Which task a request refers to: an id, an ordinal in the latest list, a title, 'it' or the last deleted."""
 
-    kind: str  # id | ordinal | title | it
+    kind: str  # id | ordinal | title | it | deleted
     value: Any = None
 
     def describe(self) -> str:
@@ -117,12 +107,14 @@ class Target:
             return "the last task" if self.value == -1 else f"task number {self.value} in the list"
         if self.kind == "title":
             return f'the task "{self.value}"'
+        if self.kind == "deleted":
+            return "the task deleted last"
         return "the task just mentioned"
 
 
 @dataclass
 class Intent:
-    """One requested action: add | list | complete | delete | update."""
+    """One requested action: add | list | complete | delete | update | reopen | restore | undo."""
 
     action: str
     args: dict[str, Any] = field(default_factory=dict)
@@ -132,12 +124,14 @@ class Intent:
         if self.action == "add":
             return f'add a task titled "{self.args["title"]}"'
         if self.action == "list":
-            return f"see their {self.args['status']} tasks".replace("all tasks", "tasks")
+            return listing.describe(self.args)
+        if self.action == "undo":
+            return "undo their last change"
         what = self.target.describe() if self.target else "a task"
         if self.action == "complete":
             return f"mark {what} as done"
-        if self.action == "delete":
-            return f"delete {what}"
+        if self.action in ("delete", "reopen", "restore"):
+            return f"{self.action} {what}"
         return f"change the {' and '.join(sorted(self.args))} of {what}"
 
 
@@ -157,62 +151,108 @@ def parse_target(text: str) -> Target:
         return Target("ordinal", ORDINALS[word.lower()] if word else int(num))
     if _IT.match(text):
         return Target("it")
+    if _DELETED.match(text):
+        return Target("deleted")
     text = re.sub(r"^(?:the|my)\s+(?:task\s+|todo\s+)?", "", text, flags=re.I)
     text = re.sub(r"\s+(?:task|todo|item|one)$", "", text, flags=re.I)
     return Target("title", clean(text))
 
 
-def _update(m: re.Match[str], key: str) -> Intent:
-    return Intent("update", {key: clean(m.group("v"))}, parse_target(m.group("t")))
+def _update(m: re.Match[str], key: str) -> Intent | None:
+    target = parse_target(m.group("t"))
+    if key in ("title", "description"):
+        return Intent("update", {key: clean(m.group("v"))}, target)
+    if key == "priority":
+        word = m.group("p").lower()
+        return Intent("update", {"priority": slots.PRIORITY_NAMES.get(word, word)}, target)
+    if key == "no_due":
+        return Intent("update", {"due": None}, target)
+    if key == "due":
+        due = slots.due_words(m.group("d"))
+        return Intent("update", {"due": due}, target) if due else None
+    repeat = slots.repeat_words(m.group("r"))
+    return Intent("update", {"repeat": repeat}, target) if repeat else None
 
 
-def parse_clause(text: str) -> Intent | None:
-    """Turn one clause into an intent, or None when it is not understood."""
+def _adds(value: str, many: bool = False) -> list[Intent]:
+    """One add per item: "milk, eggs and bread" (or "tasks: a and b") is three (two) tasks."""
+    value = _ADD_TAIL.sub("", clean(value))
+    value, description = slots.split_description(value)
+    items = [value]
+    if description is None and (many or "," in value):
+        parts = [p for p in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", value) if p.strip()]
+        if len(parts) > 1 and all(len(p.split()) <= _LIST_ITEM_WORDS for p in parts):
+            items = parts
+    found: list[slots.Details] = []
+    for item in items:
+        d = slots.details(item)
+        if not d.title and found:  # "buy milk, low priority": the detail belongs to the item before
+            prev = found[-1]
+            prev.due, prev.priority, prev.repeat = (
+                prev.due or d.due,
+                prev.priority or d.priority,
+                prev.repeat or d.repeat,
+            )
+        elif d.title:
+            found.append(d)
+    intents = []
+    for d in found:
+        d.title = clean(d.title)
+        title, rest = slots.shorten(d.title) if description is None else (d.title, None)
+        args = {**d.args(), "title": title}
+        if description or rest:
+            args["description"] = description or rest
+        intents.append(Intent("add", args))
+    return intents
+
+
+def parse_clause(text: str) -> list[Intent] | None:
+    """Turn one clause into its intents (several adds for a list of items), or None when it is not understood."""
+    asked = text
     text = clean(_POLITE.sub("", clean(text)))
     if not text:
         return None
-    for rx, key in (
-        (_DESC, "description"),
-        (_DESC2, "description"),
-        (_TITLE, "title"),
-        (_TITLE2, "title"),
-        (_RENAME, "title"),
-        (_CHANGE, "title"),
-    ):
+    if _UNDO_DELETE.match(text):
+        return [Intent("restore", target=Target("deleted"))]
+    if _UNDO.match(text):
+        return [Intent("undo")]
+    for rx in _REOPEN:
         if m := rx.match(text):
-            return _update(m, key)
-    if (
-        _LIST_START.match(text)
-        and _LIST_WORDS.search(text)
-        and not re.match(r"^(?:mark|complete)\b", text, re.I)
-    ):
-        status = "pending" if _PENDING.search(text) else "completed" if _COMPLETED.search(text) else "all"
-        if re.search(r"\ball\b", text, re.I) and not re.search(
-            r"\ball\s+(?:my\s+)?(?:pending|open)", text, re.I
-        ):
-            status = "all"
-        return Intent("list", {"status": status})
+            return [Intent("reopen", target=parse_target(m.group("t")))]
+    if m := _RESTORE.match(text):
+        return [Intent("restore", target=parse_target(m.group("t")))]
+    for rx, key in UPDATES:
+        if (m := rx.match(text)) and (intent := _update(m, key)):
+            return [intent]
+    if (args := listing.parse_list(text)) is not None:
+        return [Intent("list", args)]
     for rx in _COMPLETE:
         if m := rx.match(text):
-            return Intent("complete", target=parse_target(m.group("t")))
+            return [Intent("complete", target=parse_target(m.group("t")))]
     if m := _DELETE.match(text):
-        return Intent("delete", target=parse_target(m.group("t")))
+        return [Intent("delete", target=parse_target(m.group("t")))]
+    bare, priority = slots.take_priority(text)  # "add an urgent task to ...": the adjective is a detail
     for rx in _ADD:
-        if m := rx.match(text):
-            value = _ADD_TAIL.sub("", clean(m.group("v")))
-            args: dict[str, Any] = {}
-            if d := _WITH_DESC.match(value):
-                value, args["description"] = d.group("v"), clean(d.group("d"))
-            title = clean(value)
-            return Intent("add", {"title": title, **args}) if title else None
+        if m := rx.match(bare):
+            many = "many" in rx.groupindex and bool(m.group("many"))
+            adds = _adds(m.group("v"), many)
+            for intent in adds:
+                if priority:
+                    intent.args.setdefault("priority", priority)
+            return adds or None
+    # No verb, but a date, a priority or a repeat ("dentist on friday", "urgent: call the bank"): a new task.
+    if not _QUESTION.match(text) and "?" not in asked:
+        d = slots.details(text)
+        if d.title and (d.due or d.priority or d.repeat):
+            return _adds(text)
     return None
 
 
 def parse_request(text: str) -> list[Intent]:
     """Split a user message into clauses and parse each; any unknown clause makes the whole request unknown."""
     clauses = [c for c in _SPLIT.split(text.strip()) if c and c.strip()]
-    intents = [parse_clause(c) for c in clauses]
-    if not intents or any(i is None for i in intents):
+    parsed = [parse_clause(c) for c in clauses]
+    if not parsed or any(p is None for p in parsed):
         whole = parse_clause(text)
-        return [whole] if whole else []
-    return [i for i in intents if i is not None]
+        return whole or []
+    return [i for p in parsed if p for i in p]

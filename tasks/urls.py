@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from tasks import views
+from tasks import feeds, views
 
 urlpatterns = [
+    path("calendar/<str:token>.ics", feeds.calendar_feed, name="calendar-feed"),
     path("tasks/add/", views.task_add, name="panel-task-add"),
     path("tasks/<int:task_id>/complete/", views.task_complete, name="panel-task-complete"),
     path("tasks/<int:task_id>/reopen/", views.task_reopen, name="panel-task-reopen"),

@@ -138,7 +138,7 @@ class Turn:
         final: TurnEvent | None = None
         try:
             messages = prompting.build_messages(
-                self.history, self.protocol, settings.GROQ_HISTORY_TOKEN_BUDGET
+                self.history, self.protocol, settings.GROQ_HISTORY_TOKEN_BUDGET, tz=self.user.timezone
             )
             async with asyncio.timeout_at(asyncio.get_running_loop().time() + settings.AGENT_TIMEOUT):
                 final = await self._loop(messages)

@@ -6,25 +6,40 @@ earlier reasoning. Stored messages are rendered by the tool protocol in use (cha
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable
-from datetime import date
 
 from chat.models import Message
 from chat.turn.calls import ToolCall
 from chat.turn.protocols import ToolProtocol, ToolResult, protocol_for
+from tasks.clock import today as local_today
+from tasks.labels import DAY_NAMES, MONTH_NAMES
 
-_BASE_PROMPT = """You are a helpful todo assistant. Today is {today}.
-You manage the user's tasks with the tools you are given: add_task, list_tasks, complete_task, delete_task and
-update_task. The user is always the person you are talking to; never ask who they are.
+# Only the date changes in here (never the time), so the prompt and the tool schemas stay one cacheable prefix
+# for the whole of the user's day.
+_BASE_PROMPT = """You are a helpful todo assistant. Today is {today} ({tz}).
+You manage the user's tasks with your tools: add_task, list_tasks, complete_task, reopen_task, delete_task,
+restore_task and update_task. The user is always the person you are talking to; never ask who they are.
+- Dates: pass the user's own words in `due` ("tomorrow 5pm", "friday", "dec 24", "in 3 days"); the server works out
+  the date in the user's time zone. Never compute dates yourself. Confirm with the due_label the result gives.
+- Repeats go in `repeat` in words ("every monday", "daily"); "urgent"/"important" means priority high.
+- For "what's due today", "overdue", "high priority" or "about X", use list_tasks' due, priority and query filters.
 - To act on a task by its title or position ("the first one"), call list_tasks first and use the real id it returns.
 - Never invent task ids. If a tool returns an error, explain it briefly and suggest what to do.
 - After acting, confirm in one or two short sentences. Use markdown lists when showing several tasks.
 - Only answer about the user's tasks and how to organise them; politely decline anything else."""
 
 
-def system_prompt(protocol: str | ToolProtocol, today: date | None = None) -> str:
-    text = _BASE_PROMPT.format(today=(today or date.today()).isoformat())
+def today_line(tz: str, now: dt.datetime | None = None) -> str:
+    """The user's today, spelled out: "Thursday 26 November 2026" (English names, whatever the server locale)."""
+    day = local_today(tz, now)
+    return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def system_prompt(protocol: str | ToolProtocol, *, tz: str = "UTC", now: dt.datetime | None = None) -> str:
+    """The system prompt for a user in zone `tz` (an IANA name) at `now` (default: the current instant)."""
+    text = _BASE_PROMPT.format(today=today_line(tz, now), tz=tz)
     return text + protocol_for(protocol).prompt_addendum()
 
 
@@ -65,7 +80,12 @@ def render_turns(messages: Iterable[Message], protocol: str | ToolProtocol) -> l
 
 
 def build_messages(
-    history: Iterable[Message], protocol: str | ToolProtocol, budget: int, today: date | None = None
+    history: Iterable[Message],
+    protocol: str | ToolProtocol,
+    budget: int,
+    *,
+    tz: str = "UTC",
+    now: dt.datetime | None = None,
 ) -> list[dict]:
     """System prompt + the newest whole turns that fit `budget` tokens (the current turn always fits)."""
     turns = render_turns(history, protocol)
@@ -77,7 +97,7 @@ def build_messages(
             break
         kept.append(turn)
         used += cost
-    return [{"role": "system", "content": system_prompt(protocol, today)}] + [
+    return [{"role": "system", "content": system_prompt(protocol, tz=tz, now=now)}] + [
         m for turn in reversed(kept) for m in turn
     ]
 

@@ -28,7 +28,12 @@ def test_add_list_complete_rename_delete_through_chat(token_client, user, emulat
     [call] = body["tool_calls"]
     assert call["tool"] == "add_task" and call["params"] == {"title": "buy milk"}
     task_id = call["result"]["task_id"]
-    assert call["result"] == {"task_id": task_id, "status": "created", "title": "buy milk"}
+    assert call["result"] == {
+        "task_id": task_id,
+        "status": "created",
+        "title": "buy milk",
+        **{"due_date": None, "due_time": None, "due_label": None, "priority": "none", "repeat": None},
+    }
     assert selectors.task_get(owner=user, task_id=task_id).title == "buy milk"
     cid = body["conversation_id"]
 
@@ -78,7 +83,7 @@ def test_request_sent_upstream_carries_settings_and_no_user_identity(token_clien
     assert sent["model"] == "openai/gpt-oss-120b"
     assert sent["tool_choice"] == "auto" and sent["stream"] is True
     assert {t["function"]["name"] for t in sent["tools"]} == {
-        "add_task", "list_tasks", "complete_task", "delete_task", "update_task",
+        "add_task", "list_tasks", "complete_task", "reopen_task", "delete_task", "restore_task", "update_task",
     }  # fmt: skip
     for key in ("temperature", "top_p", "max_completion_tokens", "reasoning_effort"):
         assert key in sent

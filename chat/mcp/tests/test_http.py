@@ -66,14 +66,25 @@ async def test_a_client_manages_its_tasks(mcp_server):
             await session.call_tool("add_task", {"title": "Buy milk", "description": "2 litres"})
         )
         task_id = added["task_id"]
-        assert added == {"task_id": task_id, "status": "created", "title": "Buy milk"}
-        assert result_of(await session.call_tool("list_tasks", {"status": "pending"}))["tasks"] == [
-            {"id": task_id, "title": "Buy milk", "description": "2 litres", "completed": False}
-        ]
-        renamed = result_of(
-            await session.call_tool("update_task", {"task_id": task_id, "title": "Buy oat milk"})
+        assert (added["status"], added["title"], added["due_date"]) == ("created", "Buy milk", None)
+        [listed] = result_of(await session.call_tool("list_tasks", {"status": "pending"}))["tasks"]
+        assert (listed["id"], listed["title"], listed["description"], listed["completed"]) == (
+            task_id,
+            "Buy milk",
+            "2 litres",
+            False,
         )
-        assert renamed == {"task_id": task_id, "status": "updated", "title": "Buy oat milk"}
+        renamed = result_of(
+            await session.call_tool(
+                "update_task", {"task_id": task_id, "title": "Buy oat milk", "due": "tomorrow"}
+            )
+        )
+        assert (renamed["task_id"], renamed["status"], renamed["title"]) == (
+            task_id,
+            "updated",
+            "Buy oat milk",
+        )
+        assert renamed["due_date"] and renamed["due_label"].startswith("Tomorrow")
         done = result_of(
             await session.call_tool("complete_task", {"task_id": str(task_id)})
         )  # the one id rule
@@ -95,9 +106,8 @@ async def test_a_user_never_reaches_another_users_tasks(mcp_server):
             refused = result_of(await as_bob.call_tool(name, arguments))
             assert refused == {"error": "task_not_found", "message": f"Task {task_id} was not found."}
         assert result_of(await as_bob.call_tool("list_tasks", {}))["tasks"] == []
-        assert result_of(await as_alice.call_tool("list_tasks", {}))["tasks"] == [
-            {"id": task_id, "title": "Alice's secret", "description": "", "completed": False}
-        ]
+        [visible] = result_of(await as_alice.call_tool("list_tasks", {}))["tasks"]
+        assert (visible["id"], visible["title"]) == (task_id, "Alice's secret")
 
 
 async def test_concurrent_users_each_act_as_themselves(mcp_server):

@@ -88,7 +88,12 @@ async def test_add_a_task_end_to_end(emulator, user, other_user, mode):
 
     [task] = await tasks_of(user)
     assert task.title == "buy milk"
-    assert result.result == {"task_id": task.pk, "status": "created", "title": "buy milk"}
+    assert result.result == {
+        "task_id": task.pk,
+        "status": "created",
+        "title": "buy milk",
+        **{"due_date": None, "due_time": None, "due_label": None, "priority": "none", "repeat": None},
+    }
     assert await tasks_of(other_user) == []
 
     streamed = "".join(e.text for e in events if e.kind == "text")

@@ -1,7 +1,8 @@
 """What the model is told: the system prompt, history in both tool modes, and trimming to a token budget."""
 
+import datetime as dt
 import json
-from datetime import date
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -77,9 +78,31 @@ def plain_turn(conversation, n: int, size: int = 40) -> list[Message]:
 
 
 # --- System prompt -----------------------------------------------------------------------------------------
-def test_system_prompt_has_todays_date():
-    assert "Today is 2031-02-03." in system_prompt(NATIVE, today=date(2031, 2, 3))
-    assert date.today().isoformat() in system_prompt(PROMPT)
+def test_system_prompt_has_todays_date_and_weekday_in_the_users_zone():
+    instant = dt.datetime(2026, 11, 26, 23, 30, tzinfo=dt.UTC)  # Thursday in London, Friday in Tokyo
+    assert "Today is Thursday 26 November 2026 (Europe/London)." in system_prompt(
+        NATIVE, tz="Europe/London", now=instant
+    )
+    assert "Today is Friday 27 November 2026 (Asia/Tokyo)." in system_prompt(
+        PROMPT, tz="Asia/Tokyo", now=instant
+    )
+
+
+def test_system_prompt_is_stable_within_the_users_day():
+    """Prompt caching: the prefix (system prompt) changes once a day, at the user's midnight, not every turn."""
+    morning = dt.datetime(2026, 11, 26, 0, 5, tzinfo=ZoneInfo("Europe/Paris"))
+    night = dt.datetime(2026, 11, 26, 23, 55, tzinfo=ZoneInfo("Europe/Paris"))
+    assert system_prompt(NATIVE, tz="Europe/Paris", now=morning) == system_prompt(
+        NATIVE, tz="Europe/Paris", now=night
+    )
+    assert system_prompt(NATIVE, tz="Europe/Paris", now=night + dt.timedelta(minutes=10)) != system_prompt(
+        NATIVE, tz="Europe/Paris", now=night
+    )
+
+
+def test_system_prompt_tells_the_model_to_pass_date_words():
+    text = system_prompt(NATIVE)
+    assert "Never compute dates yourself" in text and "`due`" in text
 
 
 def test_prompt_mode_describes_the_block_and_every_tool():

@@ -6,15 +6,25 @@ import re
 import pytest
 from jsonschema import Draft202012Validator
 
-from chat.turn.tools import LIST_LIMIT, TOOLS, run_tool, tool_schemas
+from chat.turn.tools import TOOLS, run_tool, tool_schemas
+from chat.turn.tools.task_tools import LIST_LIMIT
 from tasks import selectors
 from tasks.models import Task
 from tasks.tests.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
 
-TOOL_NAMES = ["add_task", "list_tasks", "complete_task", "delete_task", "update_task"]
-ACK_KEYS = {"task_id", "status", "title"}
+TOOL_NAMES = [
+    "add_task",
+    "list_tasks",
+    "complete_task",
+    "reopen_task",
+    "delete_task",
+    "restore_task",
+    "update_task",
+]
+WHEN = {"due_date": None, "due_time": None, "due_label": None, "priority": "none", "repeat": None}
+ACK_KEYS = {"task_id", "status", "title", *WHEN}
 
 
 def _properties(schema: dict):
@@ -29,7 +39,7 @@ def _properties(schema: dict):
 
 
 # --- Schemas -----------------------------------------------------------------------------------------------
-def test_there_are_exactly_the_five_tools():
+def test_there_are_exactly_the_seven_tools():
     assert [t["function"]["name"] for t in tool_schemas()] == TOOL_NAMES
 
 
@@ -89,7 +99,7 @@ def test_add_task_result(user):
     params, result = run_tool(user, "add_task", '{"title": "Buy milk", "description": "2 litres"}')
     task = selectors.task_list(owner=user).get()
     assert params == {"title": "Buy milk", "description": "2 litres"}
-    assert result == {"task_id": task.pk, "status": "created", "title": "Buy milk"}
+    assert result == {"task_id": task.pk, "status": "created", "title": "Buy milk", **WHEN}
     assert (task.title, task.description, task.owner) == ("Buy milk", "2 litres", user)
 
 
@@ -118,7 +128,7 @@ def test_update_description_only_keeps_the_title(user):
     task = TaskFactory(owner=user, title="Keep me", description="old")
     _, result = run_tool(user, "update_task", {"task_id": task.pk, "description": "new"})
     task.refresh_from_db()
-    assert result == {"task_id": task.pk, "status": "updated", "title": "Keep me"}
+    assert result == {"task_id": task.pk, "status": "updated", "title": "Keep me", **WHEN}
     assert task.description == "new"
 
 
@@ -131,8 +141,8 @@ def test_list_tasks_shape_and_filter(user):
         "status": "pending",
         "total": 2,
         "tasks": [
-            {"id": newer.pk, "title": "Newer", "description": "", "completed": False},
-            {"id": older.pk, "title": "Older", "description": "d", "completed": False},
+            {"id": newer.pk, "title": "Newer", "completed": False, **WHEN},
+            {"id": older.pk, "title": "Older", "completed": False, **WHEN, "description": "d"},
         ],
     }
     _, completed = run_tool(user, "list_tasks", {"status": "completed"})
