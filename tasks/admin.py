@@ -1,11 +1,58 @@
 """Tasks in the admin. Changes go through tasks.services, so they are validated and announced like any other."""
 
+import datetime as dt
+
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from core.errors import DomainError
 from tasks import services
 from tasks.models import Task
+from tasks.recurrence import describe_repeat, parse_repeat
+
+
+class TaskAdminForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = ["owner", "title", "description", "due_date", "due_time", "priority", "recurrence"]
+        help_texts = {
+            "recurrence": 'A repeat ("every monday", "monthly on the 1st") or an RRULE (FREQ=WEEKLY;BYDAY=MO).',
+            "due_date": "In the owner's time zone.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "priority" in self.fields:
+            self.fields["priority"].required = False
+
+    def clean_priority(self) -> str:
+        return self.cleaned_data.get("priority") or Task.Priority.NONE
+
+    def clean_recurrence(self) -> str:
+        value = self.cleaned_data.get("recurrence", "")
+        if not value:
+            return ""
+        try:
+            return parse_repeat(value)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+
+class RepeatsFilter(admin.SimpleListFilter):
+    title = "repeats"
+    parameter_name = "repeats"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Repeating"), ("no", "One-off")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(recurrence="")
+        if self.value() == "no":
+            return queryset.filter(recurrence="")
+        return queryset
 
 
 class DeletedFilter(admin.SimpleListFilter):
@@ -25,12 +72,17 @@ class DeletedFilter(admin.SimpleListFilter):
 
 @admin.register(Task)
 class TaskAdmin(admin.ModelAdmin):
-    list_display = ["id", "title", "owner", "completed", "is_deleted", "created_at", "updated_at"]
-    list_filter = ["completed", DeletedFilter, "owner"]
+    form = TaskAdminForm
+    list_display = [
+        *("id", "title", "owner", "due_date", "due_time", "priority", "repeat"),
+        *("completed", "is_deleted", "created_at", "updated_at"),
+    ]
+    # The due-date filter counts "today" in the server's zone (UTC); the owners' own "today" is the API's.
+    list_filter = ["completed", DeletedFilter, "priority", "due_date", RepeatsFilter, "owner"]
     search_fields = ["title"]
     raw_id_fields = ["owner"]
     list_select_related = ["owner"]
-    readonly_fields = ["completed", "completed_at", "deleted_at", "created_at", "updated_at"]
+    readonly_fields = ["completed", "completed_at", "recurrence_of", "deleted_at", "created_at", "updated_at"]
     actions = ["restore_tasks", "complete_tasks", "soft_delete_tasks"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Task | None = None) -> list[str]:
@@ -43,17 +95,27 @@ class TaskAdmin(admin.ModelAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    @admin.display(description="repeat", ordering="recurrence")
+    def repeat(self, task: Task) -> str:
+        return describe_repeat(task.recurrence) if task.recurrence else ""
+
     @admin.display(boolean=True, description="deleted")
     def is_deleted(self, task: Task) -> bool:
         return task.is_deleted
 
     def save_model(self, request: HttpRequest, obj: Task, form, change: bool) -> None:
+        due = dt.datetime.combine(obj.due_date, obj.due_time) if obj.due_time else obj.due_date
+        fields = {
+            "title": obj.title,
+            "description": obj.description,
+            "due": due,
+            "priority": obj.priority,
+            "repeat": obj.recurrence or None,
+        }
         if change:
-            services.task_update(
-                owner=obj.owner, task_id=obj.pk, title=obj.title, description=obj.description
-            )
+            services.task_update(owner=obj.owner, task_id=obj.pk, **fields)
         else:
-            created = services.task_create(owner=obj.owner, title=obj.title, description=obj.description)
+            created = services.task_create(owner=obj.owner, **fields)
             obj.pk = created.pk
 
     def delete_model(self, request: HttpRequest, obj: Task) -> None:

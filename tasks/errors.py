@@ -31,3 +31,33 @@ class InvalidStatus(DomainError):
 class NothingToUpdate(DomainError):
     code = "nothing_to_update"
     default_message = "Give a new title or description."
+
+
+class DueUnparseable(DomainError):
+    code, field = "due_unparseable", "due"
+    default_message = 'I couldn\'t read "{text}" as a date.'
+
+
+class RepeatUnparseable(DomainError):
+    code, field = "repeat_unparseable", "repeat"
+    default_message = (
+        'I couldn\'t read "{text}" as a repeat. Try "every day", "every weekday", "every monday and thursday", '
+        '"every 2 weeks", "monthly on the 1st" or "every year".'
+    )
+
+
+class InvalidPriority(DomainError):
+    code, field = "invalid_priority", "priority"
+    default_message = "Priority must be none, low, medium or high, not {value!r}."
+
+
+class InvalidDueFilter(DomainError):
+    code, field = "invalid_due_filter", "due"
+    default_message = (
+        "The due filter must be overdue, today, tomorrow, this_week, upcoming or no_date, not {value!r}."
+    )
+
+
+class InvalidOrdering(DomainError):
+    code, field = "invalid_ordering", "ordering"
+    default_message = "Ordering must be due, -due, priority or -created, not {value!r}."

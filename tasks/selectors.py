@@ -1,17 +1,44 @@
 """Every read of tasks. Each one is scoped to an owner: another user's task simply does not exist."""
 
+import datetime as dt
+
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 
 from core.ids import parse_id
 from tasks import errors
+from tasks.clock import local_now
+from tasks.dates import DUE_FILTERS
 from tasks.models import Task
 
 STATUSES: tuple[str, ...] = ("all", "pending", "completed")
+ORDERINGS: tuple[str, ...] = ("due", "-due", "priority", "-created")
+_PRIORITY_RANK = Case(
+    When(priority=Task.Priority.HIGH, then=Value(0)),
+    When(priority=Task.Priority.MEDIUM, then=Value(1)),
+    When(priority=Task.Priority.LOW, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
 
 
-def task_list(*, owner: AbstractBaseUser, status: str = "all") -> QuerySet[Task]:
-    """The owner's live (not deleted) tasks, newest first."""
+def task_list(
+    *,
+    owner: AbstractBaseUser,
+    status: str = "all",
+    due: str | None = None,
+    priority: str | None = None,
+    query: str | None = None,
+    ordering: str | None = None,
+) -> QuerySet[Task]:
+    """The owner's live (not deleted) tasks, newest first unless `ordering` says otherwise.
+
+    `due` is computed in the owner's zone: overdue (pending, due before today, or today at a time that has
+    passed), today, tomorrow, this_week (today through Sunday), upcoming (after today), no_date.
+    `query`: every word must appear in the title or the description. `ordering`: due (dated first, by date,
+    then all-day before timed, then by time; undated last), -due (latest first, undated last), priority
+    (high first, then by due), -created (newest first, the default).
+    """
     if status not in STATUSES:
         raise errors.InvalidStatus(value=status)
     qs = Task.objects.filter(owner=owner, deleted_at__isnull=True)
@@ -19,7 +46,56 @@ def task_list(*, owner: AbstractBaseUser, status: str = "all") -> QuerySet[Task]
         qs = qs.filter(completed=False)
     elif status == "completed":
         qs = qs.filter(completed=True)
-    return qs.order_by("-created_at", "-id")
+    if due is not None:
+        qs = qs.filter(_due_filter(owner, due))
+    if priority is not None:
+        if priority not in Task.Priority.values:
+            raise errors.InvalidPriority(value=priority)
+        qs = qs.filter(priority=priority)
+    for word in (query or "").split():
+        qs = qs.filter(Q(title__icontains=word) | Q(description__icontains=word))
+    return qs.order_by(*_ordering(ordering))
+
+
+def _due_filter(owner: AbstractBaseUser, due: str) -> Q:
+    if due not in DUE_FILTERS:
+        raise errors.InvalidDueFilter(value=due)
+    now = local_now(owner.timezone)
+    today = now.date()
+    if due == "overdue":
+        passed_today = Q(due_date=today, due_time__lt=now.time().replace(tzinfo=None))
+        return Q(completed=False) & (Q(due_date__lt=today) | passed_today)
+    if due == "today":
+        return Q(due_date=today)
+    if due == "tomorrow":
+        return Q(due_date=today + dt.timedelta(days=1))
+    if due == "this_week":
+        return Q(due_date__gte=today, due_date__lte=today + dt.timedelta(days=6 - today.weekday()))
+    if due == "upcoming":
+        return Q(due_date__gt=today)
+    return Q(due_date__isnull=True)
+
+
+def _ordering(ordering: str | None) -> list:
+    if ordering is None or ordering == "-created":
+        return ["-created_at", "-id"]
+    if ordering not in ORDERINGS:
+        raise errors.InvalidOrdering(value=ordering)
+    if ordering == "due":
+        return [F("due_date").asc(nulls_last=True), F("due_time").asc(nulls_first=True), "-created_at", "-id"]
+    if ordering == "-due":
+        return [
+            F("due_date").desc(nulls_last=True),
+            F("due_time").desc(nulls_last=True),
+            "-created_at",
+            "-id",
+        ]
+    return [
+        _PRIORITY_RANK,
+        F("due_date").asc(nulls_last=True),
+        F("due_time").asc(nulls_first=True),
+        "-created_at",
+    ]
 
 
 def task_get(*, owner: AbstractBaseUser, task_id: object, include_deleted: bool = False) -> Task:

@@ -178,3 +178,83 @@ def test_the_owner_cannot_be_changed_after_adding(admin_client, tasks, other_use
     assert response.status_code == 302
     task.refresh_from_db()
     assert (task.owner.username, task.title) == ("alice", "Renamed")
+
+
+# --- due date, priority, repeat ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def planned(user):
+    import datetime as dt
+
+    return {
+        "weekly": TaskFactory(
+            owner=user,
+            title="Standup",
+            due_date=dt.date(2026, 12, 7),
+            priority="high",
+            recurrence="FREQ=WEEKLY",
+        ),
+        "plain": TaskFactory(owner=user, title="Someday"),
+    }
+
+
+def test_changelist_shows_due_priority_and_repeat(admin_client, planned):
+    response = admin_client.get(CHANGELIST)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "every week" in html and "Dec. 7, 2026" in html and "High" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("priority__exact=high", {"Standup"}),
+        ("repeats=yes", {"Standup"}),
+        ("repeats=no", {"Someday"}),
+        ("due_date__isnull=True", {"Someday"}),
+    ],
+)
+def test_changelist_filters_by_due_priority_and_repeat(admin_client, planned, query, expected):
+    response = admin_client.get(f"{CHANGELIST}?{query}")
+
+    assert response.status_code == 200
+    assert listed_titles(response) == expected
+
+
+def test_the_change_form_sets_due_priority_and_repeat_through_the_service(admin_client, planned, user):
+    task = planned["plain"]
+
+    response = admin_client.post(
+        change_url(task),
+        {
+            "title": "Someday",
+            "due_date": "2026-12-24",
+            "due_time": "17:30",
+            "priority": "medium",
+            "recurrence": "every year",
+        },
+    )
+
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert (str(task.due_date), str(task.due_time), task.priority, task.recurrence) == (
+        "2026-12-24",
+        "17:30:00",
+        "medium",
+        "FREQ=YEARLY",
+    )
+
+
+def test_the_change_form_refuses_an_unreadable_repeat(admin_client, planned):
+    task = planned["plain"]
+
+    response = admin_client.post(
+        change_url(task), {"title": "Someday", "due_date": "2026-12-24", "recurrence": "sometimes"}
+    )
+
+    assert response.status_code == 200
+    assert "couldn" in response.content.decode()
+    task.refresh_from_db()
+    assert task.recurrence == ""
