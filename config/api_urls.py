@@ -7,6 +7,7 @@ from users.apis import ObtainTokenApi
 
 urlpatterns = [
     path("auth/token/", ObtainTokenApi.as_view(), name="api-token"),
+    path("", include("users.api_urls")),
     path("", include("tasks.api_urls")),
     path("", include("chat.api.urls")),
     re_path(r"^(?!schema/|docs/).*$", json_404),

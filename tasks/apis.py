@@ -8,6 +8,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tasks import selectors, services
+from tasks.dates import DUE_FILTERS
+from tasks.models import Task
+from tasks.selectors import ORDERINGS
 from tasks.serializers import (
     TaskCreateInputSerializer,
     TaskListFilterSerializer,
@@ -16,38 +19,67 @@ from tasks.serializers import (
 )
 
 
+def _out(request: Request, task_or_tasks, *, many: bool = False) -> dict | list:
+    """Due labels in the requesting user's zone (they are the owner: every read is owner-scoped)."""
+    return TaskOutputSerializer(task_or_tasks, many=many, context={"tz": request.user.timezone}).data
+
+
+_LIST_PARAMETERS = [
+    OpenApiParameter("status", enum=["all", "pending", "completed"], default="all"),
+    OpenApiParameter(
+        "due",
+        enum=list(DUE_FILTERS),
+        description="In your time zone. overdue: pending and past due; this_week: today through Sunday; "
+        "upcoming: after today; no_date: undated.",
+    ),
+    OpenApiParameter("priority", enum=Task.Priority.values),
+    OpenApiParameter("q", str, description="Words that must all appear in the title or description."),
+    OpenApiParameter(
+        "ordering",
+        enum=list(ORDERINGS),
+        description="due: soonest first, undated last; -due: latest first; priority: high first; "
+        "-created: newest first (default).",
+    ),
+]
+
+
 class TaskListCreateApi(APIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("status", enum=["all", "pending", "completed"], default="all")],
-        responses=TaskOutputSerializer(many=True),
-    )
+    @extend_schema(parameters=_LIST_PARAMETERS, responses=TaskOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         filters = TaskListFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        tasks = selectors.task_list(owner=request.user, status=filters.validated_data["status"])
+        data = filters.validated_data
+        tasks = selectors.task_list(
+            owner=request.user,
+            status=data["status"],
+            due=data.get("due"),
+            priority=data.get("priority"),
+            query=data.get("q"),
+            ordering=data.get("ordering"),
+        )
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(tasks, request, view=self)
-        return paginator.get_paginated_response(TaskOutputSerializer(page, many=True).data)
+        return paginator.get_paginated_response(_out(request, page, many=True))
 
     @extend_schema(request=TaskCreateInputSerializer, responses={201: TaskOutputSerializer})
     def post(self, request: Request) -> Response:
         data = TaskCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         task = services.task_create(owner=request.user, **data.validated_data)
-        return Response(TaskOutputSerializer(task).data, status=status.HTTP_201_CREATED)
+        return Response(_out(request, task), status=status.HTTP_201_CREATED)
 
 
 class TaskDetailApi(APIView):
     @extend_schema(responses=TaskOutputSerializer)
     def get(self, request: Request, task_id: int) -> Response:
-        return Response(TaskOutputSerializer(selectors.task_get(owner=request.user, task_id=task_id)).data)
+        return Response(_out(request, selectors.task_get(owner=request.user, task_id=task_id)))
 
     @extend_schema(request=TaskUpdateInputSerializer, responses=TaskOutputSerializer)
     def patch(self, request: Request, task_id: int) -> Response:
         data = TaskUpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         task = services.task_update(owner=request.user, task_id=task_id, **data.validated_data)
-        return Response(TaskOutputSerializer(task).data)
+        return Response(_out(request, task))
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, task_id: int) -> Response:
@@ -61,7 +93,7 @@ def _action_api(service, doc: str) -> type[APIView]:
     class TaskActionApi(APIView):
         @extend_schema(request=None, responses=TaskOutputSerializer, description=doc)
         def post(self, request: Request, task_id: int) -> Response:
-            return Response(TaskOutputSerializer(service(owner=request.user, task_id=task_id)).data)
+            return Response(_out(request, service(owner=request.user, task_id=task_id)))
 
     TaskActionApi.__name__ = TaskActionApi.__qualname__ = f"Task{service.__name__.split('_')[1].title()}Api"
     return TaskActionApi

@@ -1,10 +1,11 @@
-"""The task panel's actions (the chat page posts them)."""
+"""The task panel's actions (the chat page posts them) and the calendar feed."""
 
 from django.urls import path
 
-from tasks import views
+from tasks import feeds, views
 
 urlpatterns = [
+    path("calendar/<str:token>.ics", feeds.calendar_feed, name="calendar-feed"),
     path("tasks/panel/", views.task_panel, name="panel-tasks"),
     path("tasks/add/", views.task_add, name="panel-task-add"),
     path("tasks/<int:task_id>/", views.task_item, name="panel-task-item"),

@@ -6,7 +6,10 @@ from tasks.tests.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
 
-TASK_KEYS = {"id", "title", "description", "completed", "completed_at", "created_at", "updated_at"}
+TASK_KEYS = {
+    *("id", "title", "description", "completed", "completed_at", "created_at", "updated_at"),
+    *("due_date", "due_time", "due_label", "priority", "repeat", "recurrence"),
+}
 
 
 def detail(task_id, action: str = "") -> str:
