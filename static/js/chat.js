@@ -161,20 +161,29 @@
     var form = elt.closest && elt.closest("form.task-edit");
     if (form) focusAfterSwap = "task-" + form.dataset.taskId + "-edit";
   });
-  document.body.addEventListener("htmx:afterSettle", function () {
-    if (!focusAfterSwap) return;
+  // On the swap itself (afterSwap): by settle time a broadcast may already have replaced the swapped body.
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    // Only the answer to that request (not a websocket broadcast), and not the badge swapped out of band first.
+    if (!focusAfterSwap || !event.detail.xhr || event.detail.target.id === "task-count-badge") return;
     var button = document.getElementById(focusAfterSwap);
     focusAfterSwap = null;
     if (button && !document.querySelector("form.task-edit")) button.focus();
   });
 
-  // A broadcast re-renders the panel body: an edit form open in it stays (with what was typed), and so does
-  // an opened Completed section. (hx-preserve moves the live form into the new body.)
+  // A broadcast re-renders the panel body: an edit form open in it stays (with what was typed; hx-preserve
+  // moves the live form into the new body), an opened Completed section stays open, and the focus stays on
+  // the control that had it (a broadcast follows every panel action, right after the action's own answer).
+  var refocusId = null;
   document.body.addEventListener("htmx:oobBeforeSwap", function (event) {
     var target = event.detail.target;
     var fragment = event.detail.fragment;
     if (!target || target.id !== "task-panel-body" || !fragment) return;
+    var active = document.activeElement;
+    refocusId = active && active.id && target.contains(active) ? active.id : null;
     target.querySelectorAll("#pending-tasks li.task.editing").forEach(function (editor) {
+      // Being saved: this broadcast is most likely that save's (its answer may come second and swap into the
+      // replaced body), so the saved row takes the form's place.
+      if (editor.querySelector("form.htmx-request")) return;
       var row = fragment.querySelector("#pending-tasks #" + CSS.escape(editor.id.replace("task-edit-", "task-")));
       if (!row) return;  // completed or deleted elsewhere: the editor goes
       var slot = document.createElement("li");
@@ -182,6 +191,13 @@
       slot.setAttribute("hx-preserve", "true");
       row.replaceWith(slot);
     });
+  });
+  document.body.addEventListener("htmx:oobAfterSwap", function (event) {
+    if (!refocusId || !event.detail.target || event.detail.target.id !== "task-panel-body") return;
+    var elt = document.getElementById(refocusId) || (focusAfterSwap && document.getElementById(focusAfterSwap));
+    refocusId = null;
+    if (elt && elt.id === focusAfterSwap) focusAfterSwap = null;
+    if (elt && document.activeElement !== elt) elt.focus({ preventScroll: true });
   });
   var completedOpen = false;
   document.addEventListener("toggle", function (event) {
