@@ -43,7 +43,7 @@ def test_sections_and_inline_edit(chat_server, emulator, new_context, screenshot
 
     expect(section(page, "overdue")).to_have_text(["Pay rent"])
     overdue_row = page.locator("#section-overdue .task").first
-    expect(overdue_row).to_have_class("task is-overdue prio-high")
+    expect(overdue_row).to_have_class("task is-overdue priority-high")
     expect(overdue_row.locator(".due.overdue .overdue-mark")).to_be_visible()
     expect(overdue_row.locator(".prio-high")).to_contain_text("High priority")  # words for screen readers
     expect(section(page, "today")).to_have_text(["Call mum"])
