@@ -171,8 +171,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def tasks_changed(self, message: dict) -> None:
         deleted = message.get("task_id") if message.get("action") == "deleted" else None
-        html = await database_sync_to_async(task_panel_html)(self.user, oob=True, deleted_task_id=deleted)
+        html = await database_sync_to_async(self._task_panel)(deleted)
         await self.send(text_data=html)
+
+    def _task_panel(self, deleted_task_id: int | None) -> str:
+        # The panel's sections are computed in the user's zone, which may have changed since this socket opened.
+        self.user.refresh_from_db(fields=["timezone"])
+        return task_panel_html(self.user, oob=True, deleted_task_id=deleted_task_id)
 
 
 def _query_id(scope: dict, name: str) -> int | None:

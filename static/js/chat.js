@@ -146,6 +146,84 @@
     if (event.detail.xhr.responseText.indexOf('class="panel-error"') === -1) form.reset();
   });
 
+  // --- Task panel: inline edit --------------------------------------------------------------------------------
+  // Esc (or Cancel) puts the row back; after Save or Cancel the focus returns to the row's Edit button.
+  var focusAfterSwap = null;
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var form = event.target.closest && event.target.closest("form.task-edit");
+    if (!form) return;
+    event.preventDefault();
+    form.querySelector("[data-edit-cancel]").click();
+  });
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    var form = elt.closest && elt.closest("form.task-edit");
+    if (form) focusAfterSwap = "task-" + form.dataset.taskId + "-edit";
+  });
+  // On the swap itself (afterSwap): by settle time a broadcast may already have replaced the swapped body.
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    // Only the answer to that request (not a websocket broadcast), and not the badge swapped out of band first.
+    if (!focusAfterSwap || !event.detail.xhr || event.detail.target.id === "task-count-badge") return;
+    var button = document.getElementById(focusAfterSwap);
+    focusAfterSwap = null;
+    if (button && !document.querySelector("form.task-edit")) button.focus();
+  });
+
+  // A broadcast re-renders the panel body: an edit form open in it stays (with what was typed; hx-preserve
+  // moves the live form into the new body), an opened Completed section stays open, and the focus stays on
+  // the control that had it (a broadcast follows every panel action, right after the action's own answer).
+  var refocusId = null;
+  document.body.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var target = event.detail.target;
+    var fragment = event.detail.fragment;
+    if (!target || target.id !== "task-panel-body" || !fragment) return;
+    var active = document.activeElement;
+    refocusId = active && active.id && target.contains(active) ? active.id : null;
+    target.querySelectorAll("#pending-tasks li.task.editing").forEach(function (editor) {
+      // Being saved: this broadcast is most likely that save's (its answer may come second and swap into the
+      // replaced body), so the saved row takes the form's place.
+      if (editor.querySelector("form.htmx-request")) return;
+      var row = fragment.querySelector("#pending-tasks #" + CSS.escape(editor.id.replace("task-edit-", "task-")));
+      if (!row) return;  // completed or deleted elsewhere: the editor goes
+      var slot = document.createElement("li");
+      slot.id = editor.id;
+      slot.setAttribute("hx-preserve", "true");
+      row.replaceWith(slot);
+    });
+  });
+  document.body.addEventListener("htmx:oobAfterSwap", function (event) {
+    if (!refocusId || !event.detail.target || event.detail.target.id !== "task-panel-body") return;
+    var elt = document.getElementById(refocusId) || (focusAfterSwap && document.getElementById(focusAfterSwap));
+    refocusId = null;
+    if (elt && elt.id === focusAfterSwap) focusAfterSwap = null;
+    if (elt && document.activeElement !== elt) elt.focus({ preventScroll: true });
+  });
+  var completedOpen = false;
+  document.addEventListener("toggle", function (event) {
+    if (event.target.id === "completed-section") completedOpen = event.target.open;
+  }, true);
+  document.body.addEventListener("htmx:load", function (event) {
+    var details = document.getElementById("completed-section");
+    if (details && event.detail.elt.contains(details) && details.open !== completedOpen) details.open = completedOpen;
+  });
+
+  // --- Time zone: until the user has chosen one, propose the browser's (one click stores it) -------------------
+  var tzPrompt = document.getElementById("tz-prompt");
+  if (tzPrompt) {
+    var browserZone = "";
+    try { browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { browserZone = ""; }
+    if (browserZone && browserZone !== tzPrompt.dataset.current) {
+      tzPrompt.querySelector("[data-tz-name]").textContent = browserZone;
+      tzPrompt.querySelector("[data-tz-input]").value = browserZone;
+      tzPrompt.hidden = false;
+    }
+  }
+  document.addEventListener("click", function (event) {
+    var dismiss = event.target.closest("[data-tz-dismiss]");
+    if (dismiss) document.getElementById("tz-prompt").hidden = true;
+  });
+
   // --- Suggestions in the empty state --------------------------------------------------------------------
   document.addEventListener("click", function (event) {
     var chip = event.target.closest("[data-suggest]");
@@ -182,7 +260,7 @@
   });
   backdrop.addEventListener("click", function () { closeDrawers(null); syncBackdrop(); });
   document.addEventListener("keydown", function (event) {
-    if (event.key !== "Escape" || !document.querySelector(".drawer.open")) return;
+    if (event.key !== "Escape" || event.defaultPrevented || !document.querySelector(".drawer.open")) return;
     var open = document.querySelector(".drawer-toggle[aria-expanded='true']");
     closeDrawers(null);
     syncBackdrop();

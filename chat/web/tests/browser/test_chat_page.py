@@ -168,6 +168,8 @@ def test_undo_a_delete_from_the_panel(chat_server, emulator, new_context, screen
     page.click("button[aria-label='Complete “Book dentist”']")
     expect(page.locator("#completed-tasks .task-title")).to_have_text(["Book dentist"])
     expect(page.locator("#completed-count")).to_have_text("1")
+    page.click("#completed-section summary")  # collapsed by default; stays open across re-renders
+    expect(page.locator("#completed-tasks .task-title")).to_be_visible()
 
     page.click("button[aria-label='Delete “Water the plants”']")
     expect(page.locator(".undo-strip")).to_contain_text("Deleted “Water the plants”")
