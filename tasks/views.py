@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
-from core.http import login_required
+from core.http import login_required, redirect_back
 from tasks import services
 from tasks.panel import task_panel_html
 
@@ -19,7 +18,7 @@ def _panel_response(
     request: HttpRequest, *, deleted_task_id: int | None = None, error: str = ""
 ) -> HttpResponse:
     if not request.htmx:  # a plain form post (no JavaScript): back to the page
-        return redirect(request.headers.get("referer") or "home")
+        return redirect_back(request)
     html = task_panel_html(request.user, oob=False, deleted_task_id=deleted_task_id, error=error)
     # A failed action still answers 200 with the fresh panel: the usual cause is a stale panel (the task was
     # changed in another tab), and showing the current state plus a note is the useful answer.

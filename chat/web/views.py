@@ -17,7 +17,7 @@ from chat.selectors import conversation_get, conversation_list, message_list
 from chat.services import conversation_delete, conversation_rename
 from chat.web.transcript import transcript_bubbles
 from core.errors import DomainError, NotFoundError
-from core.http import login_required
+from core.http import login_required, redirect_back
 from core.ids import parse_id
 from tasks.panel import task_panel_context
 
@@ -59,7 +59,7 @@ def _chat_page(request: HttpRequest, conversation_id: object | None) -> HttpResp
 # --- Conversations ------------------------------------------------------------------------------------------
 def _conversation_list_response(request: HttpRequest, active_id: int | None, error: str = "") -> HttpResponse:
     if not request.htmx:
-        return redirect(request.headers.get("referer") or "home")
+        return redirect_back(request)
     return render(
         request,
         "chat/_conversation_list.html",
