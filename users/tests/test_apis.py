@@ -154,6 +154,24 @@ def test_the_configured_login_rate_applies_to_good_logins_too(api_client, user):
     assert statuses == [200] * limit + [429]
 
 
+@pytest.mark.parametrize(("proxies", "last_status"), [(0, 429), (1, 200)])
+def test_x_forwarded_for_counts_only_behind_trusted_proxies(
+    api_client, user, monkeypatch, settings, proxies, last_status
+):
+    settings.TRUSTED_PROXIES = proxies
+    monkeypatch.setattr(
+        ScopedRateThrottle, "THROTTLE_RATES", {**ScopedRateThrottle.THROTTLE_RATES, "login": "3/min"}
+    )
+    good = {"username": user.username, "password": USER_PASSWORD}
+
+    statuses = [
+        api_client.post(TOKEN_URL, good, format="json", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(4)
+    ]
+
+    assert statuses == [200, 200, 200, last_status]
+
+
 # --- schema and docs -----------------------------------------------------------------------------------------
 
 
