@@ -98,7 +98,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTH_USER_MODEL = "users.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins before any password check
+    "users.backends.LockoutBackend",  # first: refuses locked-out logins before any password check (axes)
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Login lockout (django-axes) on /accounts/login/, /admin/login/ and POST /api/auth/token/: LOGIN_FAILURE_LIMIT

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.auth import authenticate
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -124,3 +125,8 @@ def test_a_few_mistakes_then_the_right_password_logs_in(client, user):
     response = post_login(client, "/accounts/login/", user.username, USER_PASSWORD)
 
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_authenticate_without_a_request_still_checks_the_password(user):
+    assert authenticate(username=user.username, password=USER_PASSWORD) == user
+    assert authenticate(username=user.username, password="guess") is None
