@@ -6,9 +6,8 @@ saved. JSON bodies are DRF's: its CharField refuses NUL with a field error of it
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse, QueryDict
+from django.utils.deprecation import MiddlewareMixin
 
 MESSAGE = "The request contained a NUL character, which is not allowed in text."
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -18,11 +17,10 @@ def _has_nul(data: QueryDict) -> bool:
     return any("\x00" in key or any("\x00" in value for value in values) for key, values in data.lists())
 
 
-class RejectNulMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
+class RejectNulMiddleware(MiddlewareMixin):
+    """Sync and async capable (MiddlewareMixin): under daphne the rest of the chain stays async."""
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
         found = _has_nul(request.GET)
         if not found and request.method == "POST" and request.content_type in FORM_TYPES:
             found = _has_nul(request.POST)
@@ -30,4 +28,4 @@ class RejectNulMiddleware:
             if request.path.startswith("/api/"):
                 return JsonResponse({"message": MESSAGE, "code": "invalid"}, status=400)
             return HttpResponseBadRequest(MESSAGE, content_type="text/plain; charset=utf-8")
-        return self.get_response(request)
+        return None
