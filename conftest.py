@@ -5,11 +5,11 @@ import asyncio
 
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from groq_emulator import EmulatorServer
 from users.tests.factories import UserFactory
+from users.tokens import token_create
 
 
 @pytest.fixture(autouse=True)
@@ -44,8 +44,8 @@ def auth_client(user) -> APIClient:
 @pytest.fixture
 def token_client(user) -> APIClient:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token.key}")
+    _, token = token_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     return client
 
 

@@ -28,6 +28,11 @@ class MessageTooLong(DomainError):
     default_message = "A message can be at most {limit} characters."
 
 
+class MessageUnreadable(DomainError):
+    code, field = "message_invalid_characters", "message"
+    default_message = "The message contains characters that cannot be saved (NUL or an unpaired surrogate)."
+
+
 class ChatRateLimited(RateLimitedError):
     code = "rate_limited"
     default_message = "You're sending messages too fast. Please wait a minute."

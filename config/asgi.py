@@ -11,11 +11,11 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import path, re_path  # noqa: E402
 
 from chat.mcp.http import McpHttpApp  # noqa: E402
 from chat.web.routing import websocket_urlpatterns  # noqa: E402
+from core.origins import StrictOriginValidator  # noqa: E402
 
 mcp_app = (
     McpHttpApp()
@@ -24,6 +24,7 @@ mcp_app = (
 application = ProtocolTypeRouter(
     {
         "http": URLRouter([path("mcp", mcp_app), path("mcp/", mcp_app), re_path(r"", django_asgi_app)]),
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        # Origin must match scheme, host and port of a page we serve (core.origins), not just the host name.
+        "websocket": StrictOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("users.urls")),
+    path("settings/tokens/", include("users.token_urls")),
     path("", include("tasks.urls")),
     path("", include("chat.web.urls")),
 ]

@@ -2,7 +2,9 @@
 
 import logging
 
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import csrf
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -45,8 +47,17 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     return response
 
 
+@csrf_exempt  # it changes nothing: a POST or DELETE to an unknown API path is a 404, not a CSRF failure
 def json_404(request: HttpRequest, exception: Exception | None = None):
     return JsonResponse({"message": "Not found.", "code": "not_found"}, status=404)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """settings.CSRF_FAILURE_VIEW: JSON under /api/, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        message = "CSRF verification failed. API clients send `Authorization: Bearer <token>`."
+        return JsonResponse({"message": message, "code": "csrf_failed"}, status=403)
+    return csrf.csrf_failure(request, reason=reason)
 
 
 def json_500(request: HttpRequest):

@@ -7,6 +7,7 @@ handler ("tasks.changed" → `tasks_changed`).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from asgiref.sync import async_to_sync
@@ -18,10 +19,16 @@ logger = logging.getLogger(__name__)
 TASKS_CHANGED = "tasks.changed"
 CONVERSATIONS_CHANGED = "conversations.changed"
 TURN_FINISHED = "turn.finished"
+SESSION_ENDED = "session.ended"
 
 
 def user_group(user_id: int) -> str:
     return f"user.{user_id}"
+
+
+def session_group(session_key: str) -> str:
+    """Every websocket opened with one login session (a digest: the key itself never travels the layer)."""
+    return "session." + hashlib.sha256(session_key.encode()).hexdigest()[:40]
 
 
 def tasks_changed(user_id: int, *, task_id: int, action: str) -> None:
@@ -42,16 +49,21 @@ def turn_finished(user_id: int, *, conversation_id: int, user_message_id: int) -
     )
 
 
+def session_ended(session_key: str) -> None:
+    """The session logged out: its sockets close (and could not start a turn anyway, see the consumer)."""
+    _send(session_group(session_key), {"type": SESSION_ENDED})
+
+
 def _send_on_commit(user_id: int, message: dict) -> None:
     """Sent after commit, so listeners never read a change that was rolled back."""
+    transaction.on_commit(lambda: _send(user_group(user_id), message))
 
-    def send() -> None:
-        layer = get_channel_layer()
-        if layer is None:
-            return
-        try:
-            async_to_sync(layer.group_send)(user_group(user_id), message)
-        except Exception:  # a broken channel layer must not break a saved change
-            logger.warning("Could not announce %s to user %s", message["type"], user_id, exc_info=True)
 
-    transaction.on_commit(send)
+def _send(group: str, message: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, message)
+    except Exception:  # a broken channel layer must not break a saved change
+        logger.warning("Could not announce %s to %s", message["type"], group, exc_info=True)

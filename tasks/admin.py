@@ -118,10 +118,17 @@ class TaskAdmin(admin.ModelAdmin):
             created = services.task_create(owner=obj.owner, **fields)
             obj.pk = created.pk
 
+    def get_actions(self, request: HttpRequest) -> dict:
+        # Django's "Delete selected tasks" sits beside "Soft-delete" and reads as a hard delete: only ours stays.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
     def delete_model(self, request: HttpRequest, obj: Task) -> None:
         services.task_delete(owner=obj.owner, task_id=obj.pk)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Task]) -> None:
+        # Not reachable from the changelist any more (see get_actions); kept so nothing can hard-delete by it.
         for task in queryset.filter(deleted_at__isnull=True):
             services.task_delete(owner=task.owner, task_id=task.pk)
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from core.errors import DomainError
-from core.http import login_required
+from core.http import login_required, redirect_back
 from tasks import selectors, services
 from tasks.forms import TaskFieldsForm
 from tasks.panel import Editing, task_edit_html, task_item_html, task_panel_html
@@ -28,7 +27,7 @@ def _panel_response(
     editing: Editing | None = None,
 ) -> HttpResponse:
     if not request.htmx:  # a plain form post (no JavaScript): back to the page
-        return redirect(request.headers.get("referer") or "home")
+        return redirect_back(request)
     html = task_panel_html(
         request.user, oob=False, deleted_task_id=deleted_task_id, error=error, editing=editing
     )

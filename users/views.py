@@ -18,6 +18,7 @@ from core.errors import DomainError
 from core.http import login_required
 from users.services import user_calendar_token, user_regenerate_calendar_token, user_update_timezone
 from users.timezones import timezone_names
+from users.token_views import tokens_context
 
 # The chat page's panel listens for this (its sections are computed in the user's zone).
 TIMEZONE_CHANGED_EVENT = "timezone-changed"
@@ -32,6 +33,7 @@ def _settings_page(request: HttpRequest, *, timezone_value: str = "", error: str
         "timezone_error": error,
         "now": django_timezone.now(),
         "calendar_url": request.build_absolute_uri(feed_path),
+        **tokens_context(user),
     }
     return render(request, "users/settings.html", context, status=status)
 

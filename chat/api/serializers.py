@@ -4,8 +4,9 @@ from chat.models import Conversation, Message
 
 
 class ChatInputSerializer(serializers.Serializer):
-    # Size rules (1–4,096 characters) are the engine's, so every interface reports them the same way.
-    message = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=100_000)
+    # Size rules (1–4,096 characters after trimming) are the engine's, so every interface reports them the same
+    # way: no max_length here, or a very long message would be `invalid` instead of `message_too_long`.
+    message = serializers.CharField(allow_blank=True, trim_whitespace=False)
     conversation_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from chat import selectors, services
+from chat.api.parsers import AnyContentTypeJSONObjectParser
 from chat.api.serializers import (
     ChatInputSerializer,
     ChatOutputSerializer,
@@ -111,7 +112,10 @@ class ChatApi(APIView):
 
 
 class LegacyChatApi(ChatApi):
-    """`POST /api/{user_id}/chat`: the original design's endpoint. The id must be the authenticated user's."""
+    """`POST /api/{user_id}/chat`: the original design's endpoint. The id must be the authenticated user's.
+    The body is a JSON object whatever the Content-Type (the original README's curl sends a form type)."""
+
+    parser_classes = [AnyContentTypeJSONObjectParser]
 
     @extend_schema(
         operation_id="legacy_chat",

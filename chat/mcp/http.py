@@ -32,7 +32,7 @@ from django.http.request import split_domain_port, validate_host
 from mcp.server.context import ServerRequestContext
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from rest_framework import exceptions
-from rest_framework.authentication import TokenAuthentication
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.settings import api_settings
 
 from chat.mcp.server import build_server
@@ -67,10 +67,11 @@ def _check_host_and_origin(headers: dict[bytes, bytes]) -> Refusal | None:
     return None
 
 
-def _token_authentication() -> TokenAuthentication:
-    """The REST API's token authentication (BearerTokenAuthentication), found in its settings, not re-declared."""
+def _token_authentication() -> BaseAuthentication:
+    """The REST API's header authentication (Bearer tokens), found in its settings, not re-declared: the first
+    class that answers a WWW-Authenticate challenge (the session one has none)."""
     for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES:
-        if issubclass(cls, TokenAuthentication):
+        if cls().authenticate_header(None):
             return cls()
     raise RuntimeError("REST_FRAMEWORK has no token authentication class for MCP to share.")
 

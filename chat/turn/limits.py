@@ -10,12 +10,24 @@ from chat import errors
 
 
 def validate_message_text(text: object) -> str:
-    if not isinstance(text, str) or not text.strip():
+    """The message as saved: trimmed, 1 to CHAT_MESSAGE_MAX_CHARS characters after trimming (any length over that
+    is `message_too_long`), and text every store can hold (no NUL, no lone surrogate)."""
+    if not isinstance(text, str) or not (trimmed := text.strip()):
         raise errors.MessageRequired()
     limit = settings.CHAT_MESSAGE_MAX_CHARS
-    if len(text) > limit:
+    if len(trimmed) > limit:
         raise errors.MessageTooLong(limit=limit)
-    return text.strip()
+    if "\x00" in trimmed or not _is_utf8_encodable(trimmed):
+        raise errors.MessageUnreadable()
+    return trimmed
+
+
+def _is_utf8_encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate ("\ud800" in JSON)
+        return False
+    return True
 
 
 def check_chat_rate(user: AbstractBaseUser) -> None:

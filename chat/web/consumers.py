@@ -9,6 +9,9 @@
     tasks_changed / conversations_changed   something changed anywhere (tool, panel, API, admin, MCP): re-render
     turn_finished   a reply was saved: a page showing that conversation gets the transcript, unless this socket
                 streamed that very turn
+    session_ended   the login session this socket was opened with logged out: close (4401). Each turn start also
+                checks that the session still exists and is still this user's (a missed message, an expired or
+                deleted session, a changed password), so a socket outliving its session cannot act
 
 The consumer knows nothing about tools or the model. A turn outlives its socket: `disconnect` stops relaying
 but never stops the turn, which finishes and is saved by the engine.
@@ -30,9 +33,10 @@ from chat.turn.engine import Turn, start_turn
 from chat.turn.limits import turn_running
 from chat.web import fragments
 from chat.web.relay import TurnRelay
-from core.broadcast import user_group
+from core.broadcast import session_group, user_group
 from core.errors import DomainError
 from core.ids import parse_id
+from core.sessions import session_user_id
 from tasks.panel import task_panel_html
 
 logger = logging.getLogger(__name__)
@@ -45,6 +49,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         user = self.scope.get("user")
         self.user = user
         self.group = None
+        self.session_key: str | None = None
         self.viewing: int | None = _query_id(self.scope, "c")
         self._turn: Turn | None = None
         self._relay_task: asyncio.Task | None = None
@@ -58,10 +63,15 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         self.group = user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        self.session_key = getattr(self.scope.get("session"), "session_key", None)
+        if self.session_key:
+            await self.channel_layer.group_add(session_group(self.session_key), self.channel_name)
 
     async def disconnect(self, code: int) -> None:
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            if self.session_key:
+                await self.channel_layer.group_discard(session_group(self.session_key), self.channel_name)
         # Stop relaying to a closed socket, but leave the turn running: the engine saves it.
         for task in (self._relay_task, self._transcript_task):
             if task and not task.done():
@@ -71,7 +81,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if not self.group:  # closed as unauthenticated; ignore anything that raced the close
             return
-        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
+        size = (
+            len(text_data.encode("utf-8", "surrogatepass"))
+            if text_data is not None
+            else len(bytes_data or b"")
+        )
         if size > settings.CHAT_WS_MAX_FRAME_BYTES:
             await self._notice(
                 f"That message is too large to send (over {settings.CHAT_WS_MAX_FRAME_BYTES // 1024} KB)."
@@ -83,6 +97,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
             frame = None
         if not isinstance(frame, dict):
             await self._notice("That message could not be read. Please reload the page.")
+            return
+        if not _encodable(frame):  # e.g. a lone surrogate escaped in the JSON ("\ud800")
+            await self._notice("That message contains characters that cannot be sent. Please retype it.")
             return
         action = frame.get("action")
         if action == "stop":
@@ -105,6 +122,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
             )
             return
         text = frame.get("message")
+        if await database_sync_to_async(session_user_id)(self.session_key) != self.user.pk:
+            await self._session_ended(draft=text if isinstance(text, str) else "")
+            return
         raw_id = frame.get("conversation_id")
         conversation_id = None if raw_id in ("", None) else raw_id  # "" from the form: a new chat
         try:
@@ -157,7 +177,15 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if html is not None and self.viewing == conversation_id:
             await self.send(text_data=html)
 
+    async def _session_ended(self, draft: str = "") -> None:
+        await self._notice("You have been signed out. Reload the page to sign in again.", draft=draft)
+        await self.close(code=CLOSE_UNAUTHENTICATED)
+
     # --- news for this user's tabs (core.broadcast) ------------------------------------------------------------
+    async def session_ended(self, message: dict) -> None:
+        """This socket's login session logged out (core.broadcast.session_ended)."""
+        await self._session_ended()
+
     async def turn_finished(self, message: dict) -> None:
         """A reply of this user was saved. A page showing that conversation that did not stream the turn itself
         (another tab, or this one before a reconnect) gets the saved transcript."""
@@ -178,6 +206,14 @@ class ChatConsumer(AsyncWebsocketConsumer):
         # The panel's sections are computed in the user's zone, which may have changed since this socket opened.
         self.user.refresh_from_db(fields=["timezone"])
         return task_panel_html(self.user, oob=True, deleted_task_id=deleted_task_id)
+
+
+def _encodable(frame: dict) -> bool:
+    try:
+        json.dumps(frame, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _query_id(scope: dict, name: str) -> int | None:

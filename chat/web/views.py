@@ -18,7 +18,7 @@ from chat.services import conversation_delete, conversation_rename
 from chat.turn.limits import turn_running
 from chat.web.transcript import transcript_bubbles
 from core.errors import DomainError, NotFoundError
-from core.http import login_required
+from core.http import login_required, redirect_back
 from core.ids import parse_id
 from tasks.panel import task_panel_context
 
@@ -61,7 +61,7 @@ def _chat_page(request: HttpRequest, conversation_id: object | None) -> HttpResp
 # --- Conversations ------------------------------------------------------------------------------------------
 def _conversation_list_response(request: HttpRequest, active_id: int | None, error: str = "") -> HttpResponse:
     if not request.htmx:
-        return redirect(request.headers.get("referer") or "home")
+        return redirect_back(request)
     return render(
         request,
         "chat/_conversation_list.html",

@@ -1,11 +1,17 @@
 """Settings shared by every environment. Everything that differs between machines comes from the environment."""
 
+from datetime import timedelta
+
 from .env import BASE_DIR, env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-dev-only-not-secret-9d1c2f7a6b5e4d3c2b1a0f9e8d7c6b5a")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# Proxies in front of the app that append to X-Forwarded-For. 0: the client is REMOTE_ADDR and X-Forwarded-For
+# is ignored (anyone can send it). Every throttle and the login lockout read the client IP through core.client_ip.
+TRUSTED_PROXIES = env.int("DJANGO_TRUSTED_PROXIES", default=0)
+CSRF_FAILURE_VIEW = "core.api_errors.csrf_failure"  # JSON under /api/, Django's page elsewhere
 
 INSTALLED_APPS = [
     "daphne",  # first: its runserver serves websockets too
@@ -18,7 +24,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -37,6 +44,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.middleware.RejectNulMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout answer
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -88,6 +97,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTH_USER_MODEL = "users.User"
+AUTHENTICATION_BACKENDS = [
+    "users.backends.LockoutBackend",  # first: refuses locked-out logins before any password check (axes)
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login lockout (django-axes) on /accounts/login/, /admin/login/ and POST /api/auth/token/: LOGIN_FAILURE_LIMIT
+# failed attempts for one username (from any IP) or from one IP (for any username) lock that username / IP out for
+# LOGIN_LOCKOUT_MINUTES after the last failed attempt; it lifts on its own. A success does not reset the count
+# (else an attacker could reset an IP's count by logging in to an account of their own).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "users.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = False
+AXES_VERBOSE = False
+# API tokens (django-rest-knox): stored as SHA-512 digests, `Authorization: Bearer <token>`, API_TOKEN_TTL_DAYS.
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Bearer",
+    "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=30)),
+    "AUTO_REFRESH": False,
+}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -111,7 +141,7 @@ STORAGES = {
 # --- REST API ----------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "config.authentication.BearerTokenAuthentication",
+        "users.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -119,7 +149,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api_errors.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttling.UserRateThrottle"],
+    "NUM_PROXIES": TRUSTED_PROXIES,  # DRF's own reading of X-Forwarded-For agrees with core.client_ip
     "DEFAULT_THROTTLE_RATES": {
         "user": env("API_RATE_USER", default="600/min"),
         "login": env("API_RATE_LOGIN", default="10/min"),
@@ -148,6 +179,9 @@ LOGGING = {
         "groq": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
-        "mcp": {"level": "WARNING"},  # the MCP SDK logs every stateless request at INFO
+        "mcp": {"level": "WARNING"},
+        "axes": {
+            "level": "WARNING"
+        },  # INFO logs every login; failures and lockouts are WARNING  # the MCP SDK logs every stateless request at INFO
     },
 }

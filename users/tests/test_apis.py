@@ -1,6 +1,6 @@
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -12,22 +12,29 @@ pytestmark = pytest.mark.django_db
 TOKEN_URL = "/api/auth/token/"
 
 
-def test_good_credentials_get_the_users_token(api_client, user):
+def test_good_credentials_get_a_new_token_and_its_expiry(api_client, user):
     response = api_client.post(
         TOKEN_URL, {"username": user.username, "password": USER_PASSWORD}, format="json"
     )
 
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=user).key}
+    body = response.json()
+    assert set(body) == {"token", "expiry"}
+    assert len(body["token"]) == 64
+    assert AuthToken.objects.get(user=user).expiry.isoformat().replace("+00:00", "Z") == body["expiry"]
 
 
-def test_asking_again_returns_the_same_token(api_client, user):
+def test_asking_again_gives_another_token_and_both_work(api_client, user):
     credentials = {"username": user.username, "password": USER_PASSWORD}
 
     first = api_client.post(TOKEN_URL, credentials, format="json").json()["token"]
     second = api_client.post(TOKEN_URL, credentials).json()["token"]
 
-    assert first == second
+    assert first != second
+    for token in (first, second):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert client.get("/api/tasks/").status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -40,7 +47,7 @@ def test_bad_credentials_get_401_json(api_client, user, credentials):
 
     assert response.status_code == 401
     assert response.json() == {"message": "Wrong username or password.", "code": "invalid_credentials"}
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_inactive_user_gets_no_token(api_client, user):
@@ -136,15 +143,33 @@ def test_login_is_throttled_with_json_429(api_client, user, monkeypatch):
     assert int(throttled["Retry-After"]) > 0
 
 
-def test_the_configured_login_rate_applies(api_client, user):
+def test_the_configured_login_rate_applies_to_good_logins_too(api_client, user):
     limit, _ = ScopedRateThrottle().parse_rate(
         ScopedRateThrottle.THROTTLE_RATES["login"]
     )  # 10/min by default
-    wrong = {"username": user.username, "password": "guess"}
+    good = {"username": user.username, "password": USER_PASSWORD}
 
-    statuses = [api_client.post(TOKEN_URL, wrong, format="json").status_code for _ in range(limit + 1)]
+    statuses = [api_client.post(TOKEN_URL, good, format="json").status_code for _ in range(limit + 1)]
 
-    assert statuses == [401] * limit + [429]
+    assert statuses == [200] * limit + [429]
+
+
+@pytest.mark.parametrize(("proxies", "last_status"), [(0, 429), (1, 200)])
+def test_x_forwarded_for_counts_only_behind_trusted_proxies(
+    api_client, user, monkeypatch, settings, proxies, last_status
+):
+    settings.TRUSTED_PROXIES = proxies
+    monkeypatch.setattr(
+        ScopedRateThrottle, "THROTTLE_RATES", {**ScopedRateThrottle.THROTTLE_RATES, "login": "3/min"}
+    )
+    good = {"username": user.username, "password": USER_PASSWORD}
+
+    statuses = [
+        api_client.post(TOKEN_URL, good, format="json", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(4)
+    ]
+
+    assert statuses == [200, 200, 200, last_status]
 
 
 # --- schema and docs -----------------------------------------------------------------------------------------

@@ -3,13 +3,13 @@
 import json
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from chat.models import Conversation, Message
 from groq_emulator import Fault, Reply
 from tasks import selectors
 from tasks.tests.factories import TaskFactory
+from users.tokens import token_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -93,8 +93,8 @@ def test_request_sent_upstream_carries_settings_and_no_user_identity(token_clien
 
 def test_original_endpoint_works_with_bearer_token_and_refuses_foreign_user_id(user, other_user, emulator):
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token.key}")
+    _, token = token_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     r = chat(client, "add a task to water plants", url=f"/api/{user.pk}/chat")
     assert r.status_code == 200 and r.json()["tool_calls"][0]["tool"] == "add_task"
     r = chat(client, "add a task to water plants", url=f"/api/{other_user.pk}/chat")
@@ -192,9 +192,9 @@ async def test_event_stream_for_api_clients(user, emulator):
     from asgiref.sync import sync_to_async
     from django.test import AsyncClient
 
-    token, _ = await sync_to_async(Token.objects.get_or_create)(user=user)
+    _, token = await sync_to_async(token_create)(user=user)
     client = AsyncClient()
-    headers = {"Authorization": f"Bearer {token.key}", "Accept": "text/event-stream"}
+    headers = {"Authorization": f"Bearer {token}", "Accept": "text/event-stream"}
     r = await client.post(
         "/api/chat/", {"message": "add a task to buy eggs"}, content_type="application/json", headers=headers
     )

@@ -7,20 +7,20 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.utils.module_loading import import_string
-from rest_framework.authtoken.models import Token
 from rest_framework.throttling import UserRateThrottle
 
 from chat.mcp.http import McpHttpApp
 from chat.mcp.tests.conftest import MCP_HEADERS, rpc
 from chat.turn.tools import TOOLS
+from users.tokens import token_create
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(30)]
 
 
 @pytest.fixture
 def headers(user) -> dict:
-    token, _ = Token.objects.get_or_create(user=user)
-    return {**MCP_HEADERS, "Authorization": f"Bearer {token.key}"}
+    _, token = token_create(user=user)
+    return {**MCP_HEADERS, "Authorization": f"Bearer {token}"}
 
 
 def asgi_client() -> httpx.AsyncClient:
