@@ -23,7 +23,6 @@ import logging
 import weakref
 from dataclasses import dataclass
 from types import SimpleNamespace
-from urllib.parse import urlsplit
 
 from channels.db import database_sync_to_async
 from django.conf import settings
@@ -36,6 +35,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.settings import api_settings
 
 from chat.mcp.server import build_server
+from core.origins import origin_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -54,16 +54,15 @@ def _allowed_hosts() -> list[str]:
     return settings.ALLOWED_HOSTS
 
 
-def _check_host_and_origin(headers: dict[bytes, bytes]) -> Refusal | None:
+def _check_host_and_origin(headers: dict[bytes, bytes], scheme: str = "http") -> Refusal | None:
     host, _ = split_domain_port(headers.get(b"host", b"").decode("latin-1"))
     if not host or not validate_host(host, _allowed_hosts()):
         return Refusal(400, "Invalid Host header.", "bad_request")
     origin = headers.get(b"origin")
-    if origin is not None:
-        url = urlsplit(origin.decode("latin-1"))
-        origin_host, _ = split_domain_port(url.netloc)
-        if url.scheme not in ("http", "https") or not validate_host(origin_host, _allowed_hosts()):
-            return Refusal(403, "Requests from this origin are not allowed.", "forbidden_origin")
+    if origin is not None and not origin_allowed(
+        origin.decode("latin-1"), host=headers.get(b"host", b"").decode("latin-1"), scheme=scheme
+    ):  # the websocket's rule: scheme, host and port must match (the spec's DNS-rebinding advice)
+        return Refusal(403, "Requests from this origin are not allowed.", "forbidden_origin")
     return None
 
 
@@ -141,7 +140,7 @@ class McpHttpApp:
         if scope["type"] != "http":
             raise ValueError(f"MCP serves HTTP only, not {scope['type']!r}.")
         headers = dict(scope["headers"])  # ASGI header names are lower-case; a repeated header: the last wins
-        refusal = _check_host_and_origin(headers)
+        refusal = _check_host_and_origin(headers, scope.get("scheme") or "http")
         if refusal is None:
             user = await database_sync_to_async(authenticate)(headers.get(b"authorization"))
             if not isinstance(user, Refusal):

@@ -186,7 +186,17 @@ async def test_the_official_client_is_refused_without_a_token(mcp_server):
     assert raised.group_contains(MCPError)
 
 
-@pytest.mark.parametrize("origin", ["http://evil.example", "null", "file://", "ftp://127.0.0.1"])
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "http://evil.example",
+        "null",
+        "file://",
+        "ftp://127.0.0.1",
+        "http://localhost:1234",
+        "https://127.0.0.1",
+    ],
+)
 def test_a_foreign_origin_is_refused_even_with_a_good_token(mcp_server, origin):
     account = mcp_server.new_user()
     headers = {**MCP_HEADERS, "Authorization": f"Bearer {account.token}", "Origin": origin}
@@ -195,7 +205,7 @@ def test_a_foreign_origin_is_refused_even_with_a_good_token(mcp_server, origin):
     assert response.json()["code"] == "forbidden_origin"
 
 
-@pytest.mark.parametrize("origin", ["{url}", "http://localhost:1234", "https://127.0.0.1"])
+@pytest.mark.parametrize("origin", ["{url}"])
 def test_an_allowed_origin_gets_through(mcp_server, origin):
     account = mcp_server.new_user()
     headers = {
