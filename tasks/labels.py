@@ -1,4 +1,5 @@
-"""How a due date reads to its owner, relative to their today: "Today, 17:00", "Tomorrow", "overdue by 2 days".
+"""How a due date reads to its owner, relative to their today: "Tomorrow, Friday 27 November, 17:00",
+"Fri 4 Dec", "overdue by 2 days".
 
 English names come from here, not from strftime, so the server's locale never changes a label.
 """
@@ -20,19 +21,16 @@ MONTH_NAMES = [
 def due_label(
     due_date: dt.date, due_time: dt.time | None, *, tz: str | ZoneInfo, now: dt.datetime | None = None
 ) -> str:
-    """The long form: "Friday 4 December, 17:00 — in 3 days", "Today, 17:00", "Yesterday — overdue by 1 day"."""
+    """The long form, always with the weekday (so the model can confirm the day it meant): "Friday 4 December,
+    17:00 — in 3 days", "Today, Thursday 26 November, 17:00", "Yesterday, Wednesday 25 November — overdue by 1 day"."""
     current = local_now(tz, now)
     days = (due_date - current.date()).days
-    if days == 0:
-        text = "Today"
-    elif days == 1:
-        text = "Tomorrow"
-    elif days == -1:
-        text = "Yesterday"
-    else:
-        text = f"{DAY_NAMES[due_date.weekday()]} {due_date.day} {MONTH_NAMES[due_date.month - 1]}"
-        if due_date.year != current.year:
-            text += f" {due_date.year}"
+    text = f"{DAY_NAMES[due_date.weekday()]} {due_date.day} {MONTH_NAMES[due_date.month - 1]}"
+    if due_date.year != current.year:
+        text += f" {due_date.year}"
+    relative = {0: "Today", 1: "Tomorrow", -1: "Yesterday"}.get(days)
+    if relative:
+        text = f"{relative}, {text}"
     if due_time is not None:
         text += f", {due_time:%H:%M}"
     if days < 0:

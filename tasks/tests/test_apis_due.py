@@ -40,7 +40,7 @@ def test_create_with_a_phrase_in_my_zone(token_client, user):
     assert response.status_code == 201
     body = response.json()
     assert body["due_date"] == "2026-12-03" and body["due_time"] == "17:00"
-    assert body["due_label"] == "Tomorrow, 17:00"
+    assert body["due_label"] == "Tomorrow, Thursday 3 December, 17:00"
     assert (body["priority"], body["repeat"], body["recurrence"]) == (
         "high",
         "every Monday and Thursday",

@@ -66,10 +66,10 @@ async def test_scripted_add_task_with_due_words_in_tokyo(emulator, tokyo, clock,
     assert (task.due_date, task.due_time) == (dt.date(2026, 11, 28), dt.time(17, 0))
     assert task.due_date.strftime("%A") == "Saturday"  # Friday in Tokyo already: tomorrow is Saturday
     [call] = result.tool_calls
-    assert call["result"]["due_label"] == "Tomorrow, 17:00"
+    assert call["result"]["due_label"] == "Tomorrow, Saturday 28 November, 17:00"
     assert call["result"]["due_date"] == "2026-11-28"
     # The model's next request carries that result, and its answer echoes the label.
-    assert "Tomorrow, 17:00" in result.response
+    assert "Tomorrow, Saturday 28 November, 17:00" in result.response
     prompt = emulator.requests_snapshot()[0]["messages"][0]["content"]
     assert "Today is Friday 27 November 2026 (Asia/Tokyo)." in prompt
 
@@ -88,7 +88,7 @@ async def test_the_demo_assistant_adds_a_dated_task_from_plain_english(emulator,
     [task] = await tasks_of(tokyo)
     assert (task.title, task.due_date, task.due_time) == ("call mom", dt.date(2026, 11, 28), dt.time(17, 0))
     assert result.tool_calls[0]["params"] == {"title": "call mom", "due": "tomorrow at 5pm"}
-    assert "due Tomorrow, 17:00" in result.response
+    assert "due Tomorrow, Saturday 28 November, 17:00" in result.response
 
 
 async def test_the_demo_assistant_adds_several_tasks_with_details(emulator, tokyo, clock):

@@ -44,7 +44,7 @@ def test_add_task_resolves_due_words_in_the_users_zone(tokyo, frozen):
     task = Task.objects.get(pk=result["task_id"])
     assert (task.due_date, task.due_time) == (dt.date(2026, 11, 28), dt.time(17, 0))  # Saturday in Tokyo
     assert result["due_date"] == "2026-11-28" and result["due_time"] == "17:00"
-    assert result["due_label"] == "Tomorrow, 17:00"
+    assert result["due_label"] == "Tomorrow, Saturday 28 November, 17:00"
     _, later = run_tool(tokyo, "add_task", {"title": "dentist", "due": "in 3 days"})
     assert later["due_label"] == "Monday 30 November — in 3 days"
 
@@ -152,7 +152,7 @@ def test_list_filters(tokyo, frozen):
         "completed": False,
         "due_date": "2026-11-27",
         "due_time": None,
-        "due_label": "Today",
+        "due_label": "Today, Friday 27 November",
         "priority": "high",
         "repeat": None,
     }
