@@ -61,6 +61,13 @@ def parse_repeat(text: str) -> str:
     original = str(text or "").strip()
     phrase = re.sub(r"\s+", " ", original.lower()).strip(" .")
     phrase = re.sub(r"^repeats?\s+", "", phrase)
+    phrase = re.sub(r"^each\b", "every", phrase)
+    # "every 1st", "on the 15th of every month", "the 1st of each month" → "monthly on the 1st"
+    day_of_month = re.fullmatch(
+        r"(?:every|on) (?:the )?(\d{1,2}(?:st|nd|rd|th))(?: of (?:the|every|each) month)?", phrase
+    )
+    if day_of_month:
+        phrase = f"monthly on the {day_of_month.group(1)}"
     if re.match(r"^(rrule:)?freq=", phrase):
         return _raw(original)
     match = _PHRASE.match(phrase)
