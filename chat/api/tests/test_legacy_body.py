@@ -7,7 +7,7 @@ import pytest
 
 from chat.models import Message
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # turns run in their own thread: they must see committed rows
 
 BODY = json.dumps({"message": "Add a task to buy milk + eggs (100%)"})
 
