@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 
 from chat.selectors import conversation_get, conversation_list, message_list
 from chat.turn.limits import turn_running
+from chat.web.snapshots import LiveSnapshot, live_snapshot, live_transcript_bubbles
 from chat.web.transcript import transcript_bubbles
 
 
@@ -43,6 +44,23 @@ def transcript_html(owner: AbstractBaseUser, conversation_id: int) -> str:
             "max_chars": settings.CHAT_MESSAGE_MAX_CHARS,
         },
     )
+
+
+def live_transcript_html(owner: AbstractBaseUser, conversation_id: int) -> tuple[str, LiveSnapshot] | None:
+    """The conversation with its live turn as the snapshot shows it (None when no turn is live there): swapped
+    over the page's transcript, with the busy composer (Stop works from here too)."""
+    conversation = conversation_get(owner=owner, conversation_id=conversation_id)
+    snapshot = live_snapshot(owner_id=owner.pk, conversation_id=conversation.pk)
+    if snapshot is None:
+        return None
+    html = render_to_string(
+        "chat/frames/live_transcript.html",
+        {
+            "bubbles": live_transcript_bubbles(message_list(conversation=conversation), snapshot),
+            "max_chars": settings.CHAT_MESSAGE_MAX_CHARS,
+        },
+    )
+    return html, snapshot
 
 
 def conversation_list_html(owner: AbstractBaseUser) -> str:

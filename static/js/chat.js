@@ -91,7 +91,8 @@
   var opened = false;  // a later open is a reconnect: the page may have missed a reply meanwhile
   document.body.addEventListener("htmx:wsOpen", function (event) {
     setConnection("open", "Connected");
-    var waiting = lostDuringTurn || document.getElementById("no-reply-yet");
+    // (A page rendered mid-reply — typing dots — asks too: that reply may have ended before the socket opened.)
+    var waiting = lostDuringTurn || document.getElementById("no-reply-yet") || document.querySelector("#transcript .typing");
     if (lostDuringTurn) {
       lostDuringTurn = false;
       showLostTurn();

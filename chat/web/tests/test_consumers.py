@@ -363,7 +363,7 @@ def is_transcript(frame: str) -> bool:
     return 'id="transcript" hx-swap-oob="innerHTML"' in frame  # the whole saved transcript, not an append
 
 
-async def test_after_a_reconnect_the_saved_reply_comes_once_the_turn_ends(alice, bob, emulator):
+async def test_after_a_reconnect_the_live_reply_is_rejoined_then_saved(alice, bob, emulator):
     words = " ".join(f"word{n}" for n in range(40))
     emulator.push_reply(Reply(content=words))
     emulator.push_fault(Fault(kind="slow", seconds=0.02))
@@ -375,10 +375,14 @@ async def test_after_a_reconnect_the_saved_reply_comes_once_the_turn_ends(alice,
 
     second = await connect(await database_sync_to_async(session_headers)(alice))
     await second.send_json_to({"action": "view", "conversation_id": conversation_id})
-    frame = (await frames_until(second, done=is_transcript))[-1]
-    assert "word39" in frame  # the whole reply: sent only after the turn was saved (no polling)
-    assert 'id="composer-controls"' not in frame  # a draft typed meanwhile survives
+    frames = turn_frames(await frames_until(second))
+    # the reply as far as it had got (with the busy composer: Stop works here), then the rest live, then its end
+    assert is_transcript(frames[0]) and "say many words" in frames[0] and 'data-busy="true"' in frames[0]
+    assert 'class="typing"' in frames[0]
+    assert not any(is_transcript(f) for f in frames[1:])
+    assert "word39" in frames[-1] and composer_idle(frames[-1])
     assert await database_sync_to_async(lambda: answers(alice)[-1].status)() == "complete"
+    assert not any(is_transcript(f) for f in await collect_quietly(second))  # no saved transcript on top
 
     # Once the turn is over, a view gets the saved transcript at once.
     await second.send_json_to({"action": "view", "conversation_id": conversation_id})
