@@ -64,6 +64,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self._transcript_task: asyncio.Task | None = None
         self.follower = StreamFollower()
         self.watching: str | None = None  # the group of the conversation shown (its live frames)
+        self._page_busy = False  # the page's composer shows someone else's live turn (busy, with Stop)
         # Accept, then close with an application code: a refused handshake would look like a network error
         # (1006) to the browser, and the HTMX ws extension would keep reconnecting.
         await self.accept()
@@ -119,6 +120,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if action == "stop":
             await self._stop(parse_id(frame.get("conversation_id")) or self.viewing)
         elif action == "view":
+            self._page_busy = frame.get("busy") is True
             await self._view(parse_id(frame.get("conversation_id")))
         else:
             await self._start(frame)
@@ -162,6 +164,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         html, snapshot = live
         if resync or not self.follower.following(snapshot.user_message_id):
             self.follower.synced(snapshot.user_message_id, snapshot.seq)
+            self._page_busy = True
             await self.send(text_data=html)
         return True
 
@@ -208,13 +211,14 @@ class ChatConsumer(AsyncWebsocketConsumer):
         def render() -> str | None:
             if unless_running and turn_running(conversation_id):
                 return None  # its reply comes with turn_finished
-            return fragments.transcript_html(self.user, conversation_id)
+            return fragments.transcript_html(self.user, conversation_id, reset_composer=self._page_busy)
 
         try:
             html = await database_sync_to_async(render)()
         except DomainError:  # not this user's conversation (or deleted meanwhile): nothing to show
             return
         if html is not None and self.viewing == conversation_id:
+            self._page_busy = False
             await self.send(text_data=html)
 
     async def _session_ended(self, draft: str = "") -> None:
@@ -241,6 +245,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         decision = self.follower.accept(message)
         if decision == SHOW:
+            self._page_busy = self._page_busy and not message["terminal"]
             await self.send(text_data=message["html"])
         elif decision == RESYNC and not await self._join_live(conversation_id, resync=True):
             self.follower.over(message["user_message_id"])  # already saved: the transcript is the truth

@@ -31,8 +31,9 @@ def notice_html(message: str, *, draft: str = "", reset_composer: bool = True) -
     )
 
 
-def transcript_html(owner: AbstractBaseUser, conversation_id: int) -> str:
-    """The saved transcript of one of the owner's conversations, swapped over the page's (after a reconnect)."""
+def transcript_html(owner: AbstractBaseUser, conversation_id: int, *, reset_composer: bool = False) -> str:
+    """The saved transcript of one of the owner's conversations, swapped over the page's (after a reconnect);
+    with the idle composer when the page's was busy showing a live turn that ended unseen."""
     conversation = conversation_get(owner=owner, conversation_id=conversation_id)
     bubbles = transcript_bubbles(message_list(conversation=conversation))
     return render_to_string(
@@ -40,6 +41,7 @@ def transcript_html(owner: AbstractBaseUser, conversation_id: int) -> str:
         {
             "bubbles": bubbles,
             "reply_pending": turn_running(conversation.pk),
+            "reset_composer": reset_composer,
             "busy": False,
             "max_chars": settings.CHAT_MESSAGE_MAX_CHARS,
         },

@@ -101,7 +101,7 @@
     // transcript now, or when that turn's reply is saved.
     var id = document.getElementById("conversation-id").value;
     if ((waiting || opened) && id && event.detail && event.detail.socketWrapper) {
-      event.detail.socketWrapper.send(JSON.stringify({ action: "view", conversation_id: id }));
+      event.detail.socketWrapper.send(JSON.stringify({ action: "view", conversation_id: id, busy: isBusy() }));
     }
     opened = true;
   });
