@@ -80,6 +80,25 @@
     autoGrow();
   });
 
+  // A turn started in another tab swaps this composer too (busy, with Stop, then idle at its end): keep the draft.
+  var ownTurn = false;
+  var keptDraft = null;
+  document.body.addEventListener("htmx:wsBeforeSend", function (event) {
+    if (event.target === composer) ownTurn = true;
+  });
+  document.body.addEventListener("htmx:oobBeforeSwap", function (event) {
+    if (!event.detail.target || event.detail.target.id !== "composer-controls" || ownTurn) return;
+    var box = textarea();
+    keptDraft = box && box.value ? box.value : null;
+  });
+  document.body.addEventListener("htmx:oobAfterSwap", function (event) {
+    if (!event.detail.target || event.detail.target.id !== "composer-controls") return;
+    var box = textarea();
+    if (keptDraft !== null && box && !box.value) box.value = keptDraft;
+    keptDraft = null;
+    if (!isBusy()) ownTurn = false;
+  });
+
   // --- Connection badge; a reply cut off by a dropped socket is still saved server-side ------------------------
   function setConnection(state, label) {
     connection.dataset.state = state;
