@@ -55,7 +55,9 @@ def test_a_tab_opened_mid_reply_sees_it_grow_and_can_stop_it(chat_server, emulat
     assert streamed_words(page) < 160 and streamed_words(other) == streamed_words(page)
 
 
-def test_a_tab_showing_the_conversation_follows_the_reply_and_keeps_its_draft(chat_server, emulator, new_context):
+def test_a_tab_showing_the_conversation_follows_the_reply_and_keeps_its_draft(
+    chat_server, emulator, new_context
+):
     context = new_context()
     page, other = context.new_page(), context.new_page()
     log_in(page, chat_server)
