@@ -11,7 +11,7 @@
     turn_frame  a coalesced frame of a live turn in the conversation this page shows (chat.web.streams)
     tasks_changed / conversations_changed   something changed anywhere (tool, panel, API, admin, MCP): re-render
     turn_finished   a reply was saved: a page showing that conversation gets the transcript, unless this socket
-                streamed that very turn
+                streamed that very turn or followed it live
     session_ended   the login session this socket was opened with logged out: close (4401). Each turn start also
                 checks that the session still exists and is still this user's (a missed message, an expired or
                 deleted session, a changed password), so a socket outliving its session cannot act
