@@ -1,6 +1,10 @@
-"""News for one user's open tabs, sent on the channel layer after the transaction commits.
+"""News for one user's open tabs, sent on the channel layer after the transaction commits; and a live turn's
+frames and Stop, sent at once (chat.web.streams).
 
 Every websocket of a user joins `user_group(user_id)`; with REDIS_URL set that reaches tabs on every worker.
+A socket also joins `conversation_group(user_id, conversation_id)` of the conversation its page shows, and the
+process running a turn listens on `conversation_control_group(...)` for a Stop pressed in any tab. Both names
+carry the owner's id, so a socket of another user naming the same conversation id joins an empty group.
 The typed constructors below are the only place that spells a message type; each type names the consumer's
 handler ("tasks.changed" → `tasks_changed`).
 """
@@ -20,6 +24,8 @@ TASKS_CHANGED = "tasks.changed"
 CONVERSATIONS_CHANGED = "conversations.changed"
 TURN_FINISHED = "turn.finished"
 SESSION_ENDED = "session.ended"
+TURN_FRAME = "turn.frame"
+TURN_STOP = "turn.stop"
 
 
 def user_group(user_id: int) -> str:
@@ -29,6 +35,45 @@ def user_group(user_id: int) -> str:
 def session_group(session_key: str) -> str:
     """Every websocket opened with one login session (a digest: the key itself never travels the layer)."""
     return "session." + hashlib.sha256(session_key.encode()).hexdigest()[:40]
+
+
+def conversation_group(user_id: int, conversation_id: int) -> str:
+    """The tabs of the owner showing one conversation: they receive its live turn's frames."""
+    return f"conversation.{user_id}.{conversation_id}"
+
+
+def conversation_control_group(user_id: int, conversation_id: int) -> str:
+    """The process running the conversation's turn (at most one): it receives Stop."""
+    return f"conversation-control.{user_id}.{conversation_id}"
+
+
+def turn_frame(*, conversation_id: int, user_message_id: int, seq: int, html: str, terminal: bool) -> dict:
+    """One coalesced frame of a live turn (never one per token); `seq` counts from 1 per turn, so a listener
+    sees a frame the layer dropped as a gap and resyncs from the turn's snapshot."""
+    return {
+        "type": TURN_FRAME,
+        "conversation_id": conversation_id,
+        "user_message_id": user_message_id,
+        "seq": seq,
+        "html": html,
+        "terminal": terminal,
+    }
+
+
+def turn_stop(*, conversation_id: int) -> dict:
+    """Stop pressed in a tab that is not the one streaming the turn."""
+    return {"type": TURN_STOP, "conversation_id": conversation_id}
+
+
+async def agroup_send(group: str, message: dict) -> None:
+    """Send from async code (a live turn), at once; a broken channel layer must not break the turn."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        await layer.group_send(group, message)
+    except Exception:
+        logger.warning("Could not send %s to %s", message["type"], group, exc_info=True)
 
 
 def tasks_changed(user_id: int, *, task_id: int, action: str) -> None:

@@ -1,26 +1,28 @@
 """The chat websocket (/ws/chat/?c=<conversation id>): the browser's side of a chat turn and the live panels.
 
     connect     authenticated users only (4401 otherwise); joins the user's group; remembers which conversation
-                the page shows (`?c=`; a new chat gets one when its first turn starts)
+                the page shows (`?c=`; a new chat gets one when its first turn starts) and joins its group: a
+                reply streaming there is sent as far as it has got (its snapshot), then live
     receive     a JSON frame from the HTMX form: {"message", "conversation_id"} starts a turn through
-                chat.turn.engine.start_turn; {"action": "stop"} stops it; {"action": "view", "conversation_id"}
-                (sent after a reconnect) says which conversation the page shows, and gets its saved transcript
-                unless a turn is still running there (then it comes with turn_finished)
+                chat.turn.engine.start_turn, streamed by chat.web.streams.TurnStream; {"action": "stop"} stops the
+                turn of the page's conversation, wherever it runs; {"action": "view", "conversation_id"} (sent
+                after a reconnect) says which conversation the page shows, and gets its live turn, or its saved
+                transcript unless a turn is still running there (then it comes with turn_finished)
+    turn_frame  a coalesced frame of a live turn in the conversation this page shows (chat.web.streams)
     tasks_changed / conversations_changed   something changed anywhere (tool, panel, API, admin, MCP): re-render
     turn_finished   a reply was saved: a page showing that conversation gets the transcript, unless this socket
-                streamed that very turn
+                streamed that very turn or followed it live
     session_ended   the login session this socket was opened with logged out: close (4401). Each turn start also
                 checks that the session still exists and is still this user's (a missed message, an expired or
                 deleted session, a changed password), so a socket outliving its session cannot act
 
-The consumer knows nothing about tools or the model. A turn outlives its socket: `disconnect` stops relaying
-but never stops the turn, which finishes and is saved by the engine.
+The consumer knows nothing about tools or the model. A turn outlives its socket: `disconnect` detaches the socket
+from the turn's stream but never stops the turn, which streams on to the other tabs and is saved by the engine.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from urllib.parse import parse_qs
@@ -32,8 +34,14 @@ from django.conf import settings
 from chat.turn.engine import Turn, start_turn
 from chat.turn.limits import turn_running
 from chat.web import fragments
-from chat.web.relay import TurnRelay
-from core.broadcast import session_group, user_group
+from chat.web.streams import RESYNC, SHOW, StreamFollower, TurnStream
+from core.broadcast import (
+    conversation_control_group,
+    conversation_group,
+    session_group,
+    turn_stop,
+    user_group,
+)
 from core.errors import DomainError
 from core.ids import parse_id
 from core.sessions import session_user_id
@@ -52,9 +60,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.session_key: str | None = None
         self.viewing: int | None = _query_id(self.scope, "c")
         self._turn: Turn | None = None
-        self._relay_task: asyncio.Task | None = None
+        self._stream: TurnStream | None = None
         self._transcript_task: asyncio.Task | None = None
-        self._streamed: set[int] = set()  # user-message ids of the turns this socket relayed
+        self.follower = StreamFollower()
+        self.watching: str | None = None  # the group of the conversation shown (its live frames)
+        self._page_busy = False  # the page's composer shows someone else's live turn (busy, with Stop)
         # Accept, then close with an application code: a refused handshake would look like a network error
         # (1006) to the browser, and the HTMX ws extension would keep reconnecting.
         await self.accept()
@@ -66,16 +76,21 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.session_key = getattr(self.scope.get("session"), "session_key", None)
         if self.session_key:
             await self.channel_layer.group_add(session_group(self.session_key), self.channel_name)
+        if self.viewing is not None:
+            await self._watch(self.viewing)
+            await self._join_live(self.viewing)
 
     async def disconnect(self, code: int) -> None:
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
             if self.session_key:
                 await self.channel_layer.group_discard(session_group(self.session_key), self.channel_name)
-        # Stop relaying to a closed socket, but leave the turn running: the engine saves it.
-        for task in (self._relay_task, self._transcript_task):
-            if task and not task.done():
-                task.cancel()
+            await self._watch(None)
+        # Stop sending to a closed socket, but leave the turn running: it streams on, and the engine saves it.
+        if self._stream is not None:
+            self._stream.detach()
+        if self._transcript_task and not self._transcript_task.done():
+            self._transcript_task.cancel()
 
     # --- frames from the browser -----------------------------------------------------------------------------
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
@@ -103,20 +118,58 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         action = frame.get("action")
         if action == "stop":
-            if self._turn is not None:
-                self._turn.stop()
+            await self._stop(parse_id(frame.get("conversation_id")) or self.viewing)
         elif action == "view":
-            self._view(parse_id(frame.get("conversation_id")))
+            self._page_busy = frame.get("busy") is True
+            await self._view(parse_id(frame.get("conversation_id")))
         else:
             await self._start(frame)
 
-    def _view(self, conversation_id: int | None) -> None:
+    async def _stop(self, conversation_id: int | None) -> None:
+        turn = self._turn
+        if turn is not None and turn.running and conversation_id in (None, turn.conversation_id):
+            turn.stop()
+        elif conversation_id is not None:  # a turn streamed by another tab, maybe on another worker
+            await self.channel_layer.group_send(
+                conversation_control_group(self.user.pk, conversation_id),
+                turn_stop(conversation_id=conversation_id),
+            )
+
+    async def _view(self, conversation_id: int | None) -> None:
         self.viewing = conversation_id
-        if conversation_id is not None:
+        await self._watch(conversation_id)
+        if conversation_id is not None and not await self._join_live(conversation_id):
             self._send_transcript(conversation_id, unless_running=True)
 
+    async def _watch(self, conversation_id: int | None) -> None:
+        """Receive the live frames of the conversation the page shows (and of no other)."""
+        group = None if conversation_id is None else conversation_group(self.user.pk, conversation_id)
+        if group == self.watching:
+            return
+        if self.watching:
+            await self.channel_layer.group_discard(self.watching, self.channel_name)
+        if group:
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.watching = group
+
+    async def _join_live(self, conversation_id: int, *, resync: bool = False) -> bool:
+        """Send the conversation with its live turn as far as it has got; False when no turn is live there.
+        Called after joining the group, so the frames after the snapshot are already on their way."""
+        try:
+            live = await database_sync_to_async(fragments.live_transcript_html)(self.user, conversation_id)
+        except DomainError:  # not this user's conversation (or deleted meanwhile)
+            return False
+        if live is None:
+            return False
+        html, snapshot = live
+        if resync or not self.follower.following(snapshot.user_message_id):
+            self.follower.synced(snapshot.user_message_id, snapshot.seq)
+            self._page_busy = True
+            await self.send(text_data=html)
+        return True
+
     async def _start(self, frame: dict) -> None:
-        if self._relay_task and not self._relay_task.done():
+        if self._stream is not None and not self._stream.done:
             await self._notice(
                 "Please wait for the current reply to finish, or press Stop.", reset_composer=False
             )
@@ -140,20 +193,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
             )
             return
         self._turn, self.viewing = turn, turn.conversation_id
-        self._streamed.add(turn.user_message.pk)
-        self._relay_task = asyncio.create_task(self._relay(turn), name=f"chat-relay-{turn.conversation_id}")
-
-    async def _relay(self, turn: Turn) -> None:
-        relay = TurnRelay(turn, lambda frame: self.send(text_data=frame))
-        try:
-            await relay.run()
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            logger.exception("Relaying a chat turn failed (conversation %s)", turn.conversation_id)
-            if not relay.ended:  # whatever happened, the composer must come back
-                with contextlib.suppress(Exception):
-                    await self._notice("The reply could not be shown. Reload the page to see it.")
+        self.follower.streams(turn.user_message.pk)
+        await self._watch(turn.conversation_id)
+        self._stream = TurnStream(turn, send=lambda html: self.send(text_data=html))
+        self._stream.start()
 
     async def _notice(self, message: str, *, draft: str = "", reset_composer: bool = True) -> None:
         await self.send(text_data=fragments.notice_html(message, draft=draft, reset_composer=reset_composer))
@@ -168,13 +211,14 @@ class ChatConsumer(AsyncWebsocketConsumer):
         def render() -> str | None:
             if unless_running and turn_running(conversation_id):
                 return None  # its reply comes with turn_finished
-            return fragments.transcript_html(self.user, conversation_id)
+            return fragments.transcript_html(self.user, conversation_id, reset_composer=self._page_busy)
 
         try:
             html = await database_sync_to_async(render)()
         except DomainError:  # not this user's conversation (or deleted meanwhile): nothing to show
             return
         if html is not None and self.viewing == conversation_id:
+            self._page_busy = False
             await self.send(text_data=html)
 
     async def _session_ended(self, draft: str = "") -> None:
@@ -187,10 +231,25 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self._session_ended()
 
     async def turn_finished(self, message: dict) -> None:
-        """A reply of this user was saved. A page showing that conversation that did not stream the turn itself
-        (another tab, or this one before a reconnect) gets the saved transcript."""
-        if message["conversation_id"] == self.viewing and message["user_message_id"] not in self._streamed:
+        """A reply of this user was saved. A page showing that conversation that did not see the turn live (a
+        turn from the API, or one whose stream this socket never joined) gets the saved transcript."""
+        if message["conversation_id"] == self.viewing and not self.follower.showed_end(
+            message["user_message_id"]
+        ):
             self._send_transcript(message["conversation_id"])
+
+    async def turn_frame(self, message: dict) -> None:
+        """A live turn's coalesced frame (chat.web.streams): shown in order; joined or gapped: resync."""
+        conversation_id = message["conversation_id"]
+        if conversation_id != self.viewing:  # a frame that raced leaving its group
+            return
+        decision = self.follower.accept(message)
+        if decision == SHOW:
+            self._page_busy = self._page_busy and not message["terminal"]
+            await self.send(text_data=message["html"])
+        elif decision == RESYNC and not await self._join_live(conversation_id, resync=True):
+            self.follower.over(message["user_message_id"])  # already saved: the transcript is the truth
+            self._send_transcript(conversation_id)
 
     async def conversations_changed(self, message: dict) -> None:
         """A conversation was started, continued, renamed or deleted in some tab (or the API): new sidebar."""

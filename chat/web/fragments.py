@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 
 from chat.selectors import conversation_get, conversation_list, message_list
 from chat.turn.limits import turn_running
+from chat.web.snapshots import LiveSnapshot, live_snapshot, live_transcript_bubbles
 from chat.web.transcript import transcript_bubbles
 
 
@@ -30,8 +31,9 @@ def notice_html(message: str, *, draft: str = "", reset_composer: bool = True) -
     )
 
 
-def transcript_html(owner: AbstractBaseUser, conversation_id: int) -> str:
-    """The saved transcript of one of the owner's conversations, swapped over the page's (after a reconnect)."""
+def transcript_html(owner: AbstractBaseUser, conversation_id: int, *, reset_composer: bool = False) -> str:
+    """The saved transcript of one of the owner's conversations, swapped over the page's (after a reconnect);
+    with the idle composer when the page's was busy showing a live turn that ended unseen."""
     conversation = conversation_get(owner=owner, conversation_id=conversation_id)
     bubbles = transcript_bubbles(message_list(conversation=conversation))
     return render_to_string(
@@ -39,10 +41,28 @@ def transcript_html(owner: AbstractBaseUser, conversation_id: int) -> str:
         {
             "bubbles": bubbles,
             "reply_pending": turn_running(conversation.pk),
+            "reset_composer": reset_composer,
             "busy": False,
             "max_chars": settings.CHAT_MESSAGE_MAX_CHARS,
         },
     )
+
+
+def live_transcript_html(owner: AbstractBaseUser, conversation_id: int) -> tuple[str, LiveSnapshot] | None:
+    """The conversation with its live turn as the snapshot shows it (None when no turn is live there): swapped
+    over the page's transcript, with the busy composer (Stop works from here too)."""
+    conversation = conversation_get(owner=owner, conversation_id=conversation_id)
+    snapshot = live_snapshot(owner_id=owner.pk, conversation_id=conversation.pk)
+    if snapshot is None:
+        return None
+    html = render_to_string(
+        "chat/frames/live_transcript.html",
+        {
+            "bubbles": live_transcript_bubbles(message_list(conversation=conversation), snapshot),
+            "max_chars": settings.CHAT_MESSAGE_MAX_CHARS,
+        },
+    )
+    return html, snapshot
 
 
 def conversation_list_html(owner: AbstractBaseUser) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.html import escape
 
 from chat.models import Message
 from chat.turn.events import ToolCallFinished, ToolCallStarted, TurnDone, TurnFailed, TurnStarted
@@ -27,6 +28,9 @@ class LiveTurn:
         self._cards: dict[str, ToolCard] = {}
         self._had_reasoning = False
         self._new_round = False  # tools ran since the last reasoning: separate the next round's thoughts
+        self._reasoning = ""  # what the page shows so far, for a snapshot (chat.web.snapshots)
+        self._shown: list[TextPart | ToolCard] = []  # finished segments and tool cards, in order
+        self.ended = False  # the terminal fragment was rendered
 
     def _render(self, template: str, context: dict) -> str:
         base = {"key": self.key, "max_chars": settings.CHAT_MESSAGE_MAX_CHARS}
@@ -53,6 +57,7 @@ class LiveTurn:
             reasoning = "\n\n" + reasoning
         if reasoning:
             self._new_round = False
+            self._reasoning += reasoning
         context = {
             "text": text,
             "reasoning": reasoning,
@@ -80,7 +85,15 @@ class LiveTurn:
             self._parts += 1
         part = TextPart(self._segment_id, render_markdown(text))
         self._segment_open, self._segment_text = False, ""
+        self._shown.append(part)
         return part
+
+    def bubble(self) -> AssistantBubble:
+        """The assistant bubble as the page shows it now (for a page or socket that joins mid-reply)."""
+        parts = list(self._shown)
+        if self._segment_open:
+            parts.append(TextPart(self._segment_id, escape(self._segment_text), streaming=True))
+        return AssistantBubble(self.key, reasoning=self._reasoning, parts=parts, streaming=not self.ended)
 
     def tool_started(self, event: ToolCallStarted) -> str:
         finished = self._close_segment() if self._segment_open else None
@@ -88,6 +101,7 @@ class LiveTurn:
         card = ToolCard(f"tool-{self.key}-{self._parts}", event.name, event.params)
         self._parts += 1
         self._cards[event.call_id] = card
+        self._shown.append(card)
         return self._render("tool_started.html", {"finished_segment": finished, "card": card})
 
     def tool_finished(self, event: ToolCallFinished) -> str:
@@ -95,6 +109,7 @@ class LiveTurn:
         if card is None:  # a malformed tool block: a result without a started call
             card = ToolCard(f"tool-{self.key}-{self._parts}", event.name, event.params, event.result)
             self._parts += 1
+            self._shown.append(card)
             return self._render("tool_started.html", {"finished_segment": None, "card": card})
         card.params, card.result = event.params or card.params, event.result
         return self._render("tool_finished.html", {"card": card})
@@ -109,6 +124,7 @@ class LiveTurn:
     def _ended(self, content: str, status: str, error_message: str) -> str:
         was_open = self._segment_open
         finished = self._close_segment(content)
+        self.ended = True
         return self._render(
             "turn_ended.html",
             {

@@ -73,6 +73,7 @@ class TextPart:
     dom_id: str
     html: SafeString
     kind: str = "text"
+    streaming: bool = False  # a live turn's open segment: plain escaped text, still growing
 
 
 @dataclass
@@ -90,6 +91,7 @@ class AssistantBubble:
     status: str = Message.Status.COMPLETE
     error_message: str = ""
     role: str = "assistant"
+    streaming: bool = False  # a live turn's bubble (from its snapshot): thinking label, typing dots
 
     @property
     def interrupted(self) -> bool:

@@ -16,6 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from chat.selectors import conversation_get, conversation_list, message_list
 from chat.services import conversation_delete, conversation_rename
 from chat.turn.limits import turn_running
+from chat.web.snapshots import live_snapshot, live_transcript_bubbles
 from chat.web.transcript import transcript_bubbles
 from core.errors import DomainError, NotFoundError
 from core.http import login_required, redirect_back
@@ -40,17 +41,21 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
 
 
 def _chat_page(request: HttpRequest, conversation_id: object | None) -> HttpResponse:
-    conversation, bubbles = None, []
+    conversation, bubbles, live = None, [], None
     if conversation_id is not None:
         try:
             conversation = conversation_get(owner=request.user, conversation_id=conversation_id)
         except NotFoundError:
             raise Http404("No such conversation.") from None
-        bubbles = transcript_bubbles(message_list(conversation=conversation))
+        messages = message_list(conversation=conversation)
+        # A reply streaming now (in another tab, on any worker) shows as far as it has got; the socket continues it.
+        live = live_snapshot(owner_id=request.user.pk, conversation_id=conversation.pk)
+        bubbles = live_transcript_bubbles(messages, live) if live else transcript_bubbles(messages)
     context = {
         "conversation": conversation,
         "conversations": conversation_list(owner=request.user),
         "bubbles": bubbles,
+        "turn_live": live is not None,
         "reply_pending": conversation is not None and turn_running(conversation.pk),
         "max_chars": settings.CHAT_MESSAGE_MAX_CHARS,
         **task_panel_context(request.user),

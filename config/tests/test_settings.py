@@ -40,6 +40,7 @@ def test_without_redis_url_everything_stays_in_process():
     values = settings_values(["CHANNEL_LAYERS", "CACHES"], settings="config.settings.local")
 
     assert values["CHANNEL_LAYERS"]["default"]["BACKEND"] == "channels.layers.InMemoryChannelLayer"
+    assert values["CHANNEL_LAYERS"]["default"]["CONFIG"] == {"capacity": 1000}
     assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
@@ -49,7 +50,8 @@ def test_redis_url_selects_redis_for_channels_and_cache():
 
     assert values["CHANNEL_LAYERS"]["default"] == {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [url]},
+        # no client-side read timeout (redis-py 8 would cut the layer's blocking reads); room for live turns' frames
+        "CONFIG": {"hosts": [{"address": url, "socket_timeout": None}], "capacity": 1000},
     }
     assert values["CACHES"]["default"] == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -81,7 +81,6 @@ def live_daphne(
 ) -> Iterator[LiveDaphne]:
     """Migrate a fresh database, create `users` (all with `password`), serve it with daphne until the block ends."""
     database_url, pg_name = server_database(tmp, suffix)
-    port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
@@ -99,12 +98,23 @@ def live_daphne(
         f"for name in {users!r}:\n"
         f"    get_user_model().objects.create_user(name, password={password!r})\n"
     )
-    log_path = tmp / f"{suffix}-daphne.log"
-    server = None
     try:
         subprocess.run(
             [sys.executable, "manage.py", "shell", "-c", setup], cwd=REPO, env=env, check=True, timeout=120
         )
+        with daphne_process(env, tmp / f"{suffix}-daphne.log") as server:
+            yield server
+    finally:
+        if pg_name:
+            drop_database(pg_name)
+
+
+@contextlib.contextmanager
+def daphne_process(env: dict[str, str], log_path: Path) -> Iterator[LiveDaphne]:
+    """One daphne on a free port with `env` (e.g. a second worker on another's database and Redis)."""
+    port = free_port()
+    server = None
+    try:
         with log_path.open("wb") as log:
             server = subprocess.Popen(
                 [
@@ -133,8 +143,6 @@ def live_daphne(
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
-        if pg_name:
-            drop_database(pg_name)
 
 
 def _wait_until_up(server: subprocess.Popen, url: str, log_path: Path) -> None:

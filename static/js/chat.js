@@ -80,6 +80,25 @@
     autoGrow();
   });
 
+  // A turn started in another tab swaps this composer too (busy, with Stop, then idle at its end): keep the draft.
+  var ownTurn = false;
+  var keptDraft = null;
+  document.body.addEventListener("htmx:wsBeforeSend", function (event) {
+    if (event.target === composer) ownTurn = true;
+  });
+  document.body.addEventListener("htmx:oobBeforeSwap", function (event) {
+    if (!event.detail.target || event.detail.target.id !== "composer-controls" || ownTurn) return;
+    var box = textarea();
+    keptDraft = box && box.value ? box.value : null;
+  });
+  document.body.addEventListener("htmx:oobAfterSwap", function (event) {
+    if (!event.detail.target || event.detail.target.id !== "composer-controls") return;
+    var box = textarea();
+    if (keptDraft !== null && box && !box.value) box.value = keptDraft;
+    keptDraft = null;
+    if (!isBusy()) ownTurn = false;
+  });
+
   // --- Connection badge; a reply cut off by a dropped socket is still saved server-side ------------------------
   function setConnection(state, label) {
     connection.dataset.state = state;
@@ -91,7 +110,8 @@
   var opened = false;  // a later open is a reconnect: the page may have missed a reply meanwhile
   document.body.addEventListener("htmx:wsOpen", function (event) {
     setConnection("open", "Connected");
-    var waiting = lostDuringTurn || document.getElementById("no-reply-yet");
+    // (A page rendered mid-reply — typing dots — asks too: that reply may have ended before the socket opened.)
+    var waiting = lostDuringTurn || document.getElementById("no-reply-yet") || document.querySelector("#transcript .typing");
     if (lostDuringTurn) {
       lostDuringTurn = false;
       showLostTurn();
@@ -100,7 +120,7 @@
     // transcript now, or when that turn's reply is saved.
     var id = document.getElementById("conversation-id").value;
     if ((waiting || opened) && id && event.detail && event.detail.socketWrapper) {
-      event.detail.socketWrapper.send(JSON.stringify({ action: "view", conversation_id: id }));
+      event.detail.socketWrapper.send(JSON.stringify({ action: "view", conversation_id: id, busy: isBusy() }));
     }
     opened = true;
   });

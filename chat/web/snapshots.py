@@ -1,0 +1,106 @@
+"""A live turn's snapshot: what its page shows so far (the question, the reply's reasoning, text and tool cards),
+kept in the shared cache so a page or socket that joins mid-reply — on any worker process — starts from there.
+
+The process running the turn (chat.web.streams) saves it with each coalesced frame, never per token; `seq` is the
+number of the last frame it includes. A snapshot counts as live while it is not ended and the conversation's turn
+lock is held: once the lock is released the reply is saved, and the saved transcript is the truth again.
+Plain dicts in the cache (no pickled classes of ours), so workers of different versions can read each other's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.safestring import mark_safe
+
+from chat.models import Message
+from chat.turn.limits import turn_running
+from chat.web.transcript import AssistantBubble, TextPart, ToolCard, UserBubble, transcript_bubbles
+
+
+def _key(conversation_id: int) -> str:
+    return f"chat-live-turn:{conversation_id}"
+
+
+@dataclass
+class LiveSnapshot:
+    owner_id: int
+    conversation_id: int
+    user_message_id: int
+    question: str
+    seq: int
+    ended: bool
+    bubble: AssistantBubble
+
+    def bubbles(self) -> list[UserBubble | AssistantBubble]:
+        return [UserBubble(self.user_message_id, self.question), self.bubble]
+
+    def as_dict(self) -> dict:
+        parts = [
+            {"kind": "text", "dom_id": p.dom_id, "html": str(p.html), "streaming": p.streaming}
+            if isinstance(p, TextPart)
+            else {"kind": "tool", "dom_id": p.dom_id, "name": p.name, "params": p.params, "result": p.result}
+            for p in self.bubble.parts
+        ]
+        return {
+            "owner_id": self.owner_id,
+            "conversation_id": self.conversation_id,
+            "user_message_id": self.user_message_id,
+            "question": self.question,
+            "seq": self.seq,
+            "ended": self.ended,
+            "key": self.bubble.key,
+            "reasoning": self.bubble.reasoning,
+            "parts": parts,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> LiveSnapshot:
+        parts = [
+            # The html was rendered by us (sanitized markdown, or escaped streaming text) before it was stored.
+            TextPart(p["dom_id"], mark_safe(p["html"]), streaming=p["streaming"])  # noqa: S308
+            if p["kind"] == "text"
+            else ToolCard(p["dom_id"], p["name"], p["params"], p["result"])
+            for p in data["parts"]
+        ]
+        bubble = AssistantBubble(
+            data["key"], reasoning=data["reasoning"], parts=parts, streaming=not data["ended"]
+        )
+        return cls(
+            owner_id=data["owner_id"],
+            conversation_id=data["conversation_id"],
+            user_message_id=data["user_message_id"],
+            question=data["question"],
+            seq=data["seq"],
+            ended=data["ended"],
+            bubble=bubble,
+        )
+
+
+async def snapshot_save(snapshot: LiveSnapshot) -> None:
+    # Outlives the turn lock a little, so a late reader sees `ended` rather than a stale live turn.
+    await cache.aset(
+        _key(snapshot.conversation_id), snapshot.as_dict(), timeout=int(settings.AGENT_TIMEOUT) + 60
+    )
+
+
+def live_snapshot(*, owner_id: int, conversation_id: int) -> LiveSnapshot | None:
+    """The snapshot of the turn running now in one of the owner's conversations, or None."""
+    data = cache.get(_key(conversation_id))
+    if not isinstance(data, dict) or data.get("owner_id") != owner_id or data.get("ended"):
+        return None
+    if not turn_running(conversation_id):  # ended (its reply is saved) or its process died: the lock tells
+        return None
+    return LiveSnapshot.from_dict(data)
+
+
+def live_transcript_bubbles(
+    messages: Iterable[Message], snapshot: LiveSnapshot
+) -> list[UserBubble | AssistantBubble]:
+    """The saved conversation before the live turn, then the live turn as its snapshot shows it. (Rounds of the
+    live turn already saved — tool calls and results — are in the snapshot, with the ids the live frames use.)"""
+    earlier = [m for m in messages if m.pk < snapshot.user_message_id]
+    return transcript_bubbles(earlier) + snapshot.bubbles()
