@@ -8,7 +8,7 @@ reads the body here: bytes → events → `json.loads` → plain dicts. No `groq
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterable, AsyncIterator, Iterator
+from collections.abc import AsyncIterable, AsyncIterator
 from typing import Any
 
 DONE = object()  # the `data: [DONE]` sentinel
@@ -26,59 +26,73 @@ async def sse_batches(body: AsyncIterable[bytes]) -> AsyncIterator[list]:
     """One list of decoded chunks (dicts, or DONE) per network read: one async hop per read, not per chunk."""
     decoder = SSEDecoder()
     async for raw in body:
-        batch = [payload for payload in decoder.feed(raw) if payload is DONE or isinstance(payload, dict)]
+        batch = decoder.feed(raw)
         if batch:
             yield batch
-    tail = [payload for payload in decoder.close() if payload is DONE or isinstance(payload, dict)]
+    tail = decoder.close()
     if tail:
         yield tail
 
 
 class SSEDecoder:
-    """Feed it byte chunks as they arrive; it yields each complete event's decoded JSON (or DONE).
+    """Feed it byte chunks as they arrive; it returns the decoded JSON objects (or DONE) of the events completed.
 
     Follows the SSE framing the SDK accepts: `data:` lines (several join with a newline), an optional `event:`,
-    a blank line ends an event, `:` comments and other fields are ignored, CRLF or LF line ends."""
+    a blank line ends an event, `:` comments and other fields are ignored, LF or CRLF line ends (a bare CR as a
+    line end, which Groq never sends, is not supported). Payloads other than JSON objects are skipped. The common
+    case, one `data: {...}` line per event, costs a split and a `json.loads`."""
 
-    __slots__ = ("_buffer", "_data", "_event")
+    __slots__ = ("_buffer",)
 
     def __init__(self) -> None:
         self._buffer = b""
-        self._data: list[bytes] = []
-        self._event = b""
 
-    def feed(self, chunk: bytes) -> Iterator[Any]:
-        buffer = self._buffer + chunk if self._buffer else chunk
-        lines = buffer.split(b"\n")
-        self._buffer = lines.pop()  # an unfinished line waits for the next chunk
-        for line in lines:
-            if line[-1:] == b"\r":
-                line = line[:-1]
-            if not line:
-                if self._data:
-                    yield self._dispatch()
-            elif line[:5] == b"data:":
-                self._data.append(line[6:] if line[5:6] == b" " else line[5:])
-            elif line[:6] == b"event:":
-                self._event = line[6:].strip()
-
-    def close(self) -> Iterator[Any]:
-        """The body ended: an event without its blank line still counts (as the SDK's decoder does)."""
+    def feed(self, chunk: bytes) -> list:
         if self._buffer:
-            yield from self.feed(b"\n")
-        if self._data:
-            yield self._dispatch()
+            chunk = self._buffer + chunk
+        if b"\r" in chunk:
+            chunk = chunk.replace(b"\r\n", b"\n")  # a CRLF cut between reads is whole again here
+        events = chunk.split(b"\n\n")
+        self._buffer = events.pop()  # an unfinished event waits for the next read
+        out: list = []
+        for event in events:
+            if event[:6] == b"data: " and b"\n" not in event:
+                _add(out, event[6:], b"")
+            elif event:
+                _add_event(out, event)
+        return out
 
-    def _dispatch(self) -> Any:
-        data = self._data[0] if len(self._data) == 1 else b"\n".join(self._data)
-        event, self._data, self._event = self._event, [], b""
-        if data[:6] == b"[DONE]":
-            return DONE
-        payload = json.loads(data)
-        if isinstance(payload, dict) and payload.get("error") and event in (b"", b"error"):
-            error = payload["error"]
-            message = error.get("message") if isinstance(error, dict) else None
-            if not isinstance(message, str) or not message:
-                message = "An error occurred during streaming"
-            raise SSEError(message, error)
-        return payload
+    def close(self) -> list:
+        """The body ended: an event without its blank line still counts (as the SDK's decoder does)."""
+        rest, self._buffer = self._buffer, b""
+        out: list = []
+        if rest.strip():
+            _add_event(out, rest.rstrip(b"\r\n"))
+        return out
+
+
+def _add_event(out: list, event: bytes) -> None:
+    data, name = [], b""
+    for line in event.split(b"\n"):
+        if line[:5] == b"data:":
+            data.append(line[6:] if line[5:6] == b" " else line[5:])
+        elif line[:6] == b"event:":
+            name = line[6:].strip()
+    if data:
+        _add(out, data[0] if len(data) == 1 else b"\n".join(data), name)
+
+
+def _add(out: list, data: bytes, event: bytes) -> None:
+    if data[:6] == b"[DONE]":
+        out.append(DONE)
+        return
+    payload = json.loads(data)
+    if type(payload) is not dict:
+        return
+    if payload.get("error") and event in (b"", b"error"):
+        error = payload["error"]
+        message = error.get("message") if isinstance(error, dict) else None
+        if not isinstance(message, str) or not message:
+            message = "An error occurred during streaming"
+        raise SSEError(message, error)
+    out.append(payload)

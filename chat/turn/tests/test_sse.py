@@ -8,7 +8,7 @@ from chat.turn.sse import DONE, SSEDecoder, SSEError, sse_batches
 def decode(*pieces: bytes) -> list:
     decoder = SSEDecoder()
     out = [event for piece in pieces for event in decoder.feed(piece)]
-    return out + list(decoder.close())
+    return out + decoder.close()
 
 
 def test_events_split_anywhere_across_reads():
@@ -21,6 +21,7 @@ def test_events_split_anywhere_across_reads():
 
 def test_comments_other_fields_and_multi_line_data():
     assert decode(b': ping\nid: 3\nretry: 10\ndata: {"a":\ndata: 2}\n\n') == [{"a": 2}]
+    assert decode(b": keep-alive\n\n\n\ndata:[DONE]\n\n") == [DONE]
 
 
 def test_an_event_without_its_blank_line_still_counts_at_the_end():
