@@ -14,6 +14,8 @@ from django.test import Client
 from django.utils.module_loading import import_string
 from redis.asyncio import BlockingConnectionPool
 
+from core.broadcast import user_group
+
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.timeout(120),
@@ -55,10 +57,12 @@ async def test_sockets_opened_then_closed_together_leave_no_group_entries(user, 
 
     layer = get_channel_layer()
     redis = layer.connection(0)
-    members = 0
-    async for key in redis.scan_iter(match=f"{small_pool_layer}:group:*"):
-        members += await redis.zcard(key)
-    assert members >= SOCKETS  # each socket joined at least its user's group
+    user_key = f"{small_pool_layer}:group:{user_group(user.pk)}"
+    for _ in range(600):  # a socket joins its groups just after the handshake is accepted
+        if await redis.zcard(user_key) == SOCKETS:
+            break
+        await asyncio.sleep(0.05)
+    assert await redis.zcard(user_key) == SOCKETS
 
     await asyncio.gather(*(s.disconnect() for s in sockets))
     stale = [key async for key in redis.scan_iter(match=f"{small_pool_layer}:group:*")]
