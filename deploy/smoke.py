@@ -63,13 +63,15 @@ async def ws_chat(base: str, cookie: str, text: str) -> str:
 def rest_chat(base: str, token: str, text: str) -> list[dict]:
     headers = {"Authorization": f"Bearer {token}", "Accept": "text/event-stream"}
     events = []
-    with httpx.Client(base_url=base, timeout=30) as client:
-        with client.stream("POST", "/api/chat/", json={"message": text}, headers=headers) as r:
-            if r.status_code != 200 or not r.headers["content-type"].startswith("text/event-stream"):
-                raise SystemExit(f"REST chat: {r.status_code} {r.headers.get('content-type')}")
-            for line in r.iter_lines():
-                if line.startswith("data: "):
-                    events.append(json.loads(line[6:]))
+    with (
+        httpx.Client(base_url=base, timeout=30) as client,
+        client.stream("POST", "/api/chat/", json={"message": text}, headers=headers) as r,
+    ):
+        if r.status_code != 200 or not r.headers["content-type"].startswith("text/event-stream"):
+            raise SystemExit(f"REST chat: {r.status_code} {r.headers.get('content-type')}")
+        for line in r.iter_lines():
+            if line.startswith("data: "):
+                events.append(json.loads(line[6:]))
     return events
 
 
