@@ -74,8 +74,9 @@ def free_port() -> int:
 
 
 class Bench:
-    def __init__(self, args: argparse.Namespace):
+    def __init__(self, args: argparse.Namespace, *, log_errors: bool = False):
         self.args = args
+        self.log_errors = log_errors
         self.tmp = tempfile.TemporaryDirectory(prefix="bench-load-")
         self.env = dict(os.environ)
         self.env.update(
@@ -109,8 +110,11 @@ class Bench:
             f"    name = 'bench-{{}}'.format(n)\n"
             "    u = User.objects.filter(username=name).first() or User(username=name)\n"
             f"    u.set_password({PASSWORD!r}); u.save()\n"
+            "    print(u.pk)\n"
         )
-        self.manage("shell", "-v", "0", "-c", code)
+        shell = [sys.executable, "manage.py", "shell", "-v", "0", "-c", code]
+        made = subprocess.run(shell, cwd=ROOT, env=self.env, check=True, capture_output=True, text=True)
+        self.user_ids = [int(x) for x in made.stdout.split()]
         upstream = subprocess.Popen(
             [sys.executable, str(ROOT / "bench" / "upstream.py"), "--rate", str(self.args.rate)]
             + ["--tokens", str(self.args.tokens), "--tokens-per-chunk", str(self.args.tokens_per_chunk)],
@@ -127,6 +131,7 @@ class Bench:
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.DEVNULL,
+            stderr=open(Path(self.tmp.name) / "daphne.log", "w") if self.log_errors else None,  # noqa: SIM115
         )
         self.procs.append(daphne)
         self.daphne, self.base = daphne, f"http://127.0.0.1:{port}"
@@ -143,6 +148,11 @@ class Bench:
                 f"{self.base}/api/auth/token/", json={"username": f"bench-{n}", "password": PASSWORD}
             )
             self.tokens.append(r.json()["token"])
+
+    def daphne_errors(self) -> list[str]:
+        log = (Path(self.tmp.name) / "daphne.log").read_text()
+        Path(tempfile.gettempdir(), "bench-daphne.log").write_text(log)  # kept for reading after the run
+        return [line for line in log.splitlines() if "Traceback" in line or " ERROR " in line]
 
     def stop(self) -> None:
         for proc in reversed(self.procs):

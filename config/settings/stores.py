@@ -39,13 +39,22 @@ DB_POOLED = "pool" in DATABASES["default"].get("OPTIONS", {})
 REDIS_URL = env("REDIS_URL", default="")
 REDIS_POOL_MAX = env.int("REDIS_POOL_MAX", default=50)
 REDIS_POOL_TIMEOUT = env.float("REDIS_POOL_TIMEOUT", default=20.0)
+# redis-py 8 reads every reply with a 5 s socket timeout by default, the same as channels-redis' blocking receive
+# (BZPOPMIN, 5 s): a busy event loop (a mass disconnect) then times the receive out and crashes the consumer before
+# it leaves its groups. The layer's reads get a longer one.
+REDIS_LAYER_SOCKET_TIMEOUT = env.float("REDIS_LAYER_SOCKET_TIMEOUT", default=30.0)
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "core.channel_layer.BlockingPoolRedisChannelLayer",
             "CONFIG": {
                 "hosts": [
-                    {"address": REDIS_URL, "max_connections": REDIS_POOL_MAX, "timeout": REDIS_POOL_TIMEOUT}
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": REDIS_POOL_MAX,
+                        "timeout": REDIS_POOL_TIMEOUT,
+                        "socket_timeout": REDIS_LAYER_SOCKET_TIMEOUT,
+                    }
                 ],
             },
         }

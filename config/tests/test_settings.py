@@ -51,7 +51,9 @@ def test_redis_url_selects_redis_for_channels_and_cache_with_blocking_pools():
 
     assert values["CHANNEL_LAYERS"]["default"] == {
         "BACKEND": "core.channel_layer.BlockingPoolRedisChannelLayer",
-        "CONFIG": {"hosts": [{"address": url, "max_connections": 7, "timeout": 20.0}]},
+        "CONFIG": {
+            "hosts": [{"address": url, "max_connections": 7, "timeout": 20.0, "socket_timeout": 30.0}]
+        },
     }
     assert values["CACHES"]["default"] == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
