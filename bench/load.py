@@ -207,7 +207,17 @@ class Bench:
             out["error"] = repr(exc)
             return out
 
+    def settle(self, seconds: float = 15.0) -> None:
+        """Wait until daphne is idle (sockets closed by the previous step are still being torn down)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            before = cpu_seconds(self.daphne.pid)
+            time.sleep(0.3)
+            if cpu_seconds(self.daphne.pid) - before <= 0.01:
+                return
+
     async def level(self, n: int) -> dict:
+        self.settle()
         limits = httpx.Limits(max_connections=n + 10, max_keepalive_connections=n + 10)
         async with httpx.AsyncClient(base_url=self.base, timeout=120, limits=limits) as client:
             cpu0 = cpu_seconds(self.daphne.pid)
