@@ -53,10 +53,14 @@ browser:
 	  ($(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq chromium >/dev/null) \
 	    || echo "Could not install chromium (apt-get install chromium): the browser tests will be skipped."; }
 
-## Latency ratios of the chat path, measured in one run, and the tool schemas' token cost (see bench/).
+## Latency ratios of the chat path, measured in one run, the tool schemas' token cost, the per-chunk cost of
+## stream parsing and the load test (see bench/; BENCH_LEVELS=1,20,50 for a short run).
+BENCH_LEVELS ?= 1,50,100,200,300
 bench: install-test
 	$(BIN)/python bench/tool_schema_tokens.py
 	$(BIN)/python bench/turn_latency.py
+	$(BIN)/python bench/chunk_cost.py
+	$(BIN)/python bench/load.py --levels $(BENCH_LEVELS)
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -20,6 +20,17 @@ def conversation_get(*, owner: AbstractBaseUser, conversation_id: object) -> Con
     return conversation
 
 
+def message_list_recent(*, conversation: Conversation, limit: int) -> list[Message]:
+    """The newest `limit` messages, oldest first, with what a prompt needs (never the stored reasoning):
+    one bounded query on the (conversation, created_at, id) index, however long the conversation is."""
+    newest = (
+        conversation.messages.order_by("-created_at", "-id")
+        .only("conversation_id", "role", "content", "tool_calls", "tool_call_id", "tool_name", "created_at")
+        .select_related(None)[:limit]
+    )
+    return list(newest)[::-1]
+
+
 def message_list(*, conversation: Conversation) -> QuerySet[Message]:
     """The transcript in order (the caller has already checked ownership via conversation_get)."""
     return conversation.messages.order_by("created_at", "id")

@@ -1,8 +1,5 @@
 """The chat as JSON (and server-sent events). Thin: validate, hand the turn to the engine, serialize."""
 
-import json
-from collections.abc import AsyncIterator
-
 from asgiref.sync import async_to_sync
 from django.http import StreamingHttpResponse
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -25,7 +22,8 @@ from chat.api.serializers import (
     ErrorSerializer,
     MessageOutputSerializer,
 )
-from chat.turn.engine import Turn, start_turn
+from chat.api.streaming import turn_sse
+from chat.turn.engine import start_turn
 
 _ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Bad input, e.g. an empty or over-long message."),
@@ -44,15 +42,6 @@ _CHAT_DOC = (
     "is called. With `Accept: text/event-stream` the answer streams as server-sent events "
     "(started, reasoning, text, tool_call, tool_result, then done or error)."
 )
-
-
-def _sse(event: dict) -> bytes:
-    return f"event: {event['type']}\ndata: {json.dumps(event, ensure_ascii=False, default=str)}\n\n".encode()
-
-
-async def _stream_events(turn: Turn) -> AsyncIterator[bytes]:
-    async for event in turn.events():
-        yield _sse(event.as_dict())
 
 
 class ChatApi(APIView):
@@ -84,7 +73,7 @@ class ChatApi(APIView):
         if "text/event-stream" in request.headers.get("Accept", ""):
             # The turn's task lives on the server's event loop; the response streams its events.
             turn = async_to_sync(start_turn)(**start)
-            response = StreamingHttpResponse(_stream_events(turn), content_type="text/event-stream")
+            response = StreamingHttpResponse(turn_sse(turn), content_type="text/event-stream")
             response["Cache-Control"] = "no-cache"
             response["X-Accel-Buffering"] = "no"
             return response

@@ -33,7 +33,7 @@ from chat.turn.events import (
     TurnFailed,
     TurnStarted,
 )
-from chat.turn.limits import check_chat_rate, validate_message_text
+from chat.turn.limits import validate_message_text
 from chat.turn.protocols import ToolProtocol, ToolResult, protocol_for
 from chat.turn.result import TurnResult, fold
 from chat.turn.tool_runner import ToolRunner, display_params
@@ -59,9 +59,8 @@ class _Round:
 async def start_turn(
     *, user: AbstractBaseUser, text: str, conversation_id: int | None = None, mode: str | None = None
 ) -> Turn:
-    """Validate, rate-limit and save the user's message; then start the model in the background."""
+    """Validate, rate-limit and save the user's message (one thread hop); then start the model in the background."""
     text = validate_message_text(text)
-    await database_sync_to_async(check_chat_rate)(user)
     user_message, history = await database_sync_to_async(recording.save_user_message)(
         user, conversation_id, text
     )

@@ -20,6 +20,7 @@ import httpx
 from django.conf import settings
 
 from chat.turn.calls import ARGUMENTS_CAP, TOOL_NAME_MAX, ToolCall, bounded_calls
+from chat.turn.sse import DONE, sse_batches
 from core.text import clean_text
 
 logger = logging.getLogger(__name__)
@@ -163,55 +164,75 @@ class Completion:
 
 
 class StreamAccumulator:
-    """Merges chunks into a Completion. Tool-call pieces are merged by `index`; arguments are parsed later."""
+    """Merges decoded chunks (plain dicts, as `json.loads` made them) into a Completion.
+
+    Tool-call pieces are merged by `index`; arguments are parsed later. Anything of the wrong type from
+    upstream counts as absent rather than failing the turn."""
+
+    __slots__ = ("result", "_calls")
 
     def __init__(self) -> None:
         self.result = Completion()
         self._calls: dict[int, dict] = {}
 
-    def feed(self, chunk: Any) -> Delta:
-        x_groq = getattr(chunk, "x_groq", None)
-        usage = getattr(x_groq, "usage", None) if x_groq is not None else None
-        if usage is not None:
-            self.result.usage = _usage_dict(usage)
-        if getattr(chunk, "usage", None) is not None:
-            self.result.usage = _usage_dict(chunk.usage)
-        if not chunk.choices:
+    def feed(self, chunk: dict) -> Delta:
+        x_groq = chunk.get("x_groq")
+        if x_groq and isinstance(x_groq, dict) and x_groq.get("usage"):
+            self.result.usage = _usage_dict(x_groq["usage"])
+        if chunk.get("usage"):
+            self.result.usage = _usage_dict(chunk["usage"])
+        choices = chunk.get("choices")
+        if not choices or not isinstance(choices, list) or not isinstance(choices[0], dict):
             return Delta()
-        choice = chunk.choices[0]
-        delta = choice.delta
-        if choice.finish_reason:
-            self.result.finish_reason = choice.finish_reason
-        out = Delta(
-            content=clean_text(delta.content or ""),
-            reasoning=clean_text(getattr(delta, "reasoning", None) or ""),
-        )
+        choice = choices[0]
+        if choice.get("finish_reason"):
+            self.result.finish_reason = str(choice["finish_reason"])
+        delta = choice.get("delta")
+        if not isinstance(delta, dict):
+            return Delta()
+        out = Delta(content=_text(delta.get("content")), reasoning=_text(delta.get("reasoning")))
         self.result.content += out.content
         self.result.reasoning += out.reasoning
-        for piece in delta.tool_calls or []:
-            call = self._calls.setdefault(piece.index, {"id": "", "name": "", "arguments": ""})
-            if piece.id:
-                call["id"] = piece.id
-            if piece.function is not None:
+        pieces = delta.get("tool_calls")
+        if pieces and isinstance(pieces, list):
+            self._merge_calls(pieces)
+        return out
+
+    def _merge_calls(self, pieces: list) -> None:
+        for piece in pieces:
+            if not isinstance(piece, dict):
+                continue
+            index = piece.get("index")
+            call = self._calls.setdefault(
+                index if isinstance(index, int) else 0, {"id": "", "name": "", "arguments": ""}
+            )
+            if piece.get("id"):
+                call["id"] = _text(piece["id"])
+            function = piece.get("function")
+            if isinstance(function, dict):
                 # Bounded while accumulating: a model streaming megabytes of arguments costs no memory.
-                call["name"] = (call["name"] + (piece.function.name or ""))[: TOOL_NAME_MAX + 1]
-                call["arguments"] = (call["arguments"] + (piece.function.arguments or ""))[
+                call["name"] = (call["name"] + _text(function.get("name")))[: TOOL_NAME_MAX + 1]
+                call["arguments"] = (call["arguments"] + _text(function.get("arguments")))[
                     : ARGUMENTS_CAP + 1
                 ]
-        return out
 
     def finish(self) -> Completion:
         self.result.tool_calls = bounded_calls(self._calls[i] for i in sorted(self._calls))
         return self.result
 
 
+def _text(value: Any) -> str:
+    return clean_text(value) if value and isinstance(value, str) else ""
+
+
 def _usage_dict(usage: Any) -> dict:
     data = usage.model_dump() if hasattr(usage, "model_dump") else dict(usage)
-    details = data.get("completion_tokens_details") or {}
+    details, cached = data.get("completion_tokens_details"), data.get("prompt_tokens_details")
     return {
         "prompt_tokens": data.get("prompt_tokens"),
         "completion_tokens": data.get("completion_tokens"),
         "reasoning_tokens": details.get("reasoning_tokens") if isinstance(details, dict) else None,
+        "cached_tokens": cached.get("cached_tokens") if isinstance(cached, dict) else None,
         "timings": {
             k: data[k]
             for k in ("queue_time", "prompt_time", "completion_time", "total_time")
@@ -221,26 +242,36 @@ def _usage_dict(usage: Any) -> dict:
 
 
 class ModelStream:
-    """An open streamed completion: iterate for Deltas, then read `.completion`; `close()` ends it upstream."""
+    """An open streamed completion: iterate for Deltas, then read `.completion`; `close()` ends it upstream.
+
+    The SDK makes the request (auth, retries, status errors) through `with_streaming_response`, which hands
+    back the raw body instead of a typed object per chunk; `chat.turn.sse` decodes it with `json.loads`."""
 
     def __init__(self, params: dict):
         self.params = params
-        self._stream: Any = None
+        self._context: Any = None
+        self._response: Any = None
         self._acc = StreamAccumulator()
 
     async def open(self) -> ModelStream:
         try:
-            self._stream = await get_client().chat.completions.create(**self.params)
+            self._context = get_client().chat.completions.with_streaming_response.create(**self.params)
+            self._response = await self._context.__aenter__()
         except BaseException as exc:
+            self._context = None
             raise self._fail(exc) from exc
         return self
 
     async def __aiter__(self) -> AsyncIterator[Delta]:
+        feed = self._acc.feed
         try:
-            async for chunk in self._stream:
-                delta = self._acc.feed(chunk)
-                if delta.content or delta.reasoning:
-                    yield delta
+            async for batch in sse_batches(self._response.iter_bytes()):
+                for chunk in batch:
+                    if chunk is DONE:
+                        return
+                    delta = feed(chunk)
+                    if delta.content or delta.reasoning:
+                        yield delta
         except (asyncio.CancelledError, GeneratorExit):
             raise
         except BaseException as exc:
@@ -251,9 +282,10 @@ class ModelStream:
         return self._acc.finish()
 
     async def close(self) -> None:
-        if self._stream is not None:
+        context, self._context = self._context, None
+        if context is not None:
             try:
-                await self._stream.close()
+                await context.__aexit__(None, None, None)
             except Exception:  # closing a broken stream may itself fail; nothing left to do
                 logger.debug("closing the model stream failed", exc_info=True)
 
@@ -261,7 +293,7 @@ class ModelStream:
     def _fail(exc: BaseException) -> BaseException:
         if isinstance(exc, asyncio.CancelledError | UpstreamError):
             return exc
-        error = translate_error(exc)
+        error = translate_error(exc)  # an SSEError maps as the SDK's mid-stream APIError did
         # The SDK's messages carry status and body, never the API key.
         logger.warning("Groq request failed: %s (%s: %s)", error.code, type(exc).__name__, exc)
         return error

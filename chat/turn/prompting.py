@@ -48,6 +48,19 @@ def estimate_tokens(message: dict) -> int:
     return 4 + len(json.dumps(message, ensure_ascii=False)) // 4
 
 
+# The fewest tokens a stored row adds to a prompt, on average: a user or assistant message is at least 12
+# ({"role": "user", "content": "x"}), a tool result at least as much, and a turn holds at most one row that renders
+# to nothing (an empty failed reply) for its user row. So no more than budget // 6 rows can ever fit the budget.
+MIN_ROW_TOKENS = 6
+
+
+def history_rows(budget: int) -> int:
+    """How many of the newest stored messages to load so that every turn `build_messages` could keep is whole:
+    the turns kept fit `budget`, so they hold at most budget // MIN_ROW_TOKENS rows; the current turn is one more,
+    and a turn cut at the window's edge renders to nothing (it starts without its user message)."""
+    return max(budget, 0) // MIN_ROW_TOKENS + 2
+
+
 def render_turns(messages: Iterable[Message], protocol: str | ToolProtocol) -> list[list[dict]]:
     """Stored messages → wire messages, grouped by turn (a user message and everything after it)."""
     protocol = protocol_for(protocol)

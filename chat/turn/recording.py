@@ -10,10 +10,11 @@ from django.contrib.auth.base_user import AbstractBaseUser
 
 from chat import services
 from chat.models import Conversation, Message
-from chat.selectors import conversation_get, message_list
+from chat.selectors import conversation_get, message_list_recent
 from chat.turn.calls import ToolCall
 from chat.turn.events import ToolCallFinished
-from chat.turn.limits import acquire_turn_lock, release_turn_lock
+from chat.turn.limits import acquire_turn_lock, check_chat_rate, release_turn_lock
+from chat.turn.prompting import history_rows
 from chat.turn.tools import result_json
 from core import broadcast
 
@@ -21,8 +22,9 @@ from core import broadcast
 def save_user_message(
     user: AbstractBaseUser, conversation_id: object | None, text: str
 ) -> tuple[Message, list[Message]]:
-    """Saves the message under the conversation's turn lock (released when the turn ends); returns it with the
-    conversation's history."""
+    """The turn's first hop, all in one thread hop: the rate check, the message saved under the conversation's
+    turn lock (released when the turn ends), and the newest history that can fit the token budget."""
+    check_chat_rate(user)
     if conversation_id is not None:
         # Not found before busy; and the lock is keyed by the real pk, whatever form the id came in.
         conversation_id = conversation_get(owner=user, conversation_id=conversation_id).pk
@@ -35,7 +37,8 @@ def save_user_message(
         raise
     if conversation_id is None:
         acquire_turn_lock(message.conversation_id)
-    return message, list(message_list(conversation=message.conversation))
+    rows = history_rows(settings.GROQ_HISTORY_TOKEN_BUDGET)
+    return message, message_list_recent(conversation=message.conversation, limit=rows)
 
 
 def end_turn(*, user_id: int, conversation_id: int, user_message_id: int) -> None:

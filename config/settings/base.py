@@ -68,43 +68,10 @@ TEMPLATES = [
 ]
 
 # --- Data stores -------------------------------------------------------------------------------------------
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # daphne writes from several threads (pages, turns, the panel): WAL lets reads go on during a write, and
-    # IMMEDIATE transactions plus a longer busy timeout queue writers instead of failing with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
-    )
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
+from .stores import *  # noqa: E402, F403  (DATABASES, CHANNEL_LAYERS, CACHES and their pools)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env("REDIS_URL", default="")
-# Messages queued per channel (a socket) before the layer drops new ones (channels' default: 100). A live turn sends
-# each tab showing it a frame per ~40 ms and per tool event (chat.web.streams), interleaved with panel news; a tab
-# that falls behind anyway resyncs from the turn's snapshot.
-CHANNEL_CAPACITY = 1000
-if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # socket_timeout None: redis-py 8 defaults it to 5 s, which cuts the layer's blocking 5 s BZPOPMIN and
-            # tears down every idle websocket consumer (django/channels_redis#422).
-            "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
-                "capacity": CHANNEL_CAPACITY,
-            },
-        }
-    }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels.layers.InMemoryChannelLayer",
-            "CONFIG": {"capacity": CHANNEL_CAPACITY},
-        }
-    }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Auth --------------------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

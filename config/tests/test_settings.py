@@ -44,19 +44,59 @@ def test_without_redis_url_everything_stays_in_process():
     assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
-def test_redis_url_selects_redis_for_channels_and_cache():
+def test_redis_url_selects_redis_for_channels_and_cache_with_blocking_pools():
     url = "redis://redis.example.com:6380/2"
-    values = settings_values(["CHANNEL_LAYERS", "CACHES"], settings="config.settings.local", REDIS_URL=url)
+    values = settings_values(
+        ["CHANNEL_LAYERS", "CACHES"], settings="config.settings.local", REDIS_URL=url, REDIS_POOL_MAX="7"
+    )
 
     assert values["CHANNEL_LAYERS"]["default"] == {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        # no client-side read timeout (redis-py 8 would cut the layer's blocking reads); room for live turns' frames
-        "CONFIG": {"hosts": [{"address": url, "socket_timeout": None}], "capacity": 1000},
+        "BACKEND": "core.channel_layer.BlockingPoolRedisChannelLayer",
+        "CONFIG": {
+            "hosts": [{"address": url, "max_connections": 7, "timeout": 20.0, "socket_timeout": 30.0}],
+            "capacity": 1000,
+        },
     }
     assert values["CACHES"]["default"] == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": url,
+        "OPTIONS": {"pool_class": "redis.BlockingConnectionPool", "max_connections": 7, "timeout": 20.0},
     }
+
+
+@pytest.mark.parametrize("module", ["config.settings.local", "config.settings.production"])
+def test_postgresql_uses_psycopgs_pool_and_no_persistent_connections(module):
+    values = settings_values(
+        ["DATABASES"],
+        settings=module,
+        DATABASE_URL="postgres://todo@db.example.com/todo",
+        DJANGO_DB_POOL_MIN="3",
+        DJANGO_DB_POOL_MAX="12",
+        **PRODUCTION,
+    )
+
+    default = values["DATABASES"]["default"]
+    assert default["OPTIONS"]["pool"] == {"min_size": 3, "max_size": 12, "timeout": 10.0}
+    assert default["CONN_MAX_AGE"] == 0
+
+
+def test_postgresql_without_the_pool_keeps_persistent_connections_in_production():
+    values = settings_values(
+        ["DATABASES"],
+        settings="config.settings.production",
+        DATABASE_URL="postgres://todo@db.example.com/todo",
+        DJANGO_DB_POOL_MAX="0",
+        **PRODUCTION,
+    )
+
+    assert "pool" not in values["DATABASES"]["default"].get("OPTIONS", {})
+    assert values["DATABASES"]["default"]["CONN_MAX_AGE"] == 60
+
+
+def test_sqlite_keeps_one_connection_per_thread():
+    values = settings_values(["DATABASES"], settings="config.settings.local")
+
+    assert values["DATABASES"]["default"]["CONN_MAX_AGE"] == 600
 
 
 def test_local_settings_are_for_development():

@@ -7,7 +7,8 @@ import pytest
 
 from chat.models import Message
 
-pytestmark = pytest.mark.django_db(transaction=True)  # turns run in their own thread: they must see committed rows
+# Turns run in their own thread: they must see committed rows.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 BODY = json.dumps({"message": "Add a task to buy milk + eggs (100%)"})
 

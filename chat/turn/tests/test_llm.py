@@ -3,7 +3,6 @@
 import asyncio
 
 import pytest
-from groq.types.chat import ChatCompletionChunk
 
 from chat.turn import llm
 from chat.turn.calls import ToolCall as Call
@@ -93,17 +92,16 @@ async def test_client_settings(settings):
 
 
 # --- Streams -----------------------------------------------------------------------------------------------
-def chunk(delta: dict, finish=None, **extra) -> ChatCompletionChunk:
-    return ChatCompletionChunk.model_validate(
-        {
-            "id": "chatcmpl-1",
-            "object": "chat.completion.chunk",
-            "created": 0,
-            "model": "openai/gpt-oss-120b",
-            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-            **extra,
-        }
-    )
+def chunk(delta: dict, finish=None, **extra) -> dict:
+    """A streamed chunk as `json.loads` decodes it from the wire (the accumulator never sees SDK objects)."""
+    return {
+        "id": "chatcmpl-1",
+        "object": "chat.completion.chunk",
+        "created": 0,
+        "model": "openai/gpt-oss-120b",
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        **extra,
+    }
 
 
 def test_accumulator_merges_interleaved_tool_call_pieces_by_index():
@@ -137,6 +135,7 @@ def test_accumulator_merges_interleaved_tool_call_pieces_by_index():
                     "queue_time": 0.01,
                     "total_time": 0.2,
                     "completion_tokens_details": {"reasoning_tokens": 2},
+                    "prompt_tokens_details": {"cached_tokens": 4},
                 },
             },
         ),
@@ -161,6 +160,7 @@ def test_accumulator_merges_interleaved_tool_call_pieces_by_index():
         "prompt_tokens": 10,
         "completion_tokens": 5,
         "reasoning_tokens": 2,
+        "cached_tokens": 4,
         "timings": {"queue_time": 0.01, "total_time": 0.2},
     }
 
@@ -174,6 +174,19 @@ def test_accumulator_names_calls_that_came_without_an_id():
         and len(call.id) > 10
         and (call.name, call.arguments) == ("list_tasks", "{}")
     )
+
+
+def test_accumulator_treats_ill_typed_pieces_as_absent():
+    acc = llm.StreamAccumulator()
+    deltas = [
+        acc.feed({"choices": "nope"}),
+        acc.feed(chunk({"content": 5, "reasoning": None, "tool_calls": ["x", {"index": "0"}]})),
+        acc.feed(chunk({"content": "ok\x00"}, "stop")),
+    ]
+    assert [d.content for d in deltas] == ["", "", "ok"]
+    done = acc.finish()
+    assert (done.content, done.finish_reason, done.usage) == ("ok", "stop", {})
+    assert [c.name for c in done.tool_calls] == [""]  # an unnamed call: the tool runner refuses it
 
 
 async def test_model_stream_over_the_emulator(emulator):

@@ -293,3 +293,31 @@ def test_a_malformed_block_report_replays_in_both_modes(conversation):
     [prompt] = render_turns(conversation.messages.all(), PROMPT)
     assert [m["role"] for m in prompt] == ["user", "user", "assistant"]
     assert "malformed_tool_block" in prompt[1]["content"]
+
+
+# --- A bounded history query -------------------------------------------------------------------------------
+def varied_transcript(conversation, turns: int) -> None:
+    """Turns of every shape: short and long words, tool rounds, empty failed replies."""
+    for n in range(turns):
+        MessageFactory(conversation=conversation, role="user", content="x" if n % 3 else f"question {n} " * 9)
+        if n % 4 == 1:
+            tool_turn(conversation)
+        elif n % 5 == 2:
+            MessageFactory(conversation=conversation, role="assistant", content="", status="error")
+        else:
+            MessageFactory(conversation=conversation, role="assistant", content="ok" if n % 2 else "y " * 80)
+
+
+@pytest.mark.parametrize("protocol", [NATIVE, PROMPT])
+@pytest.mark.parametrize("budget", [0, 40, 200, 900])
+def test_the_newest_rows_build_the_same_prompt_as_the_whole_conversation(conversation, protocol, budget):
+    from chat.selectors import message_list, message_list_recent
+    from chat.turn.prompting import history_rows
+
+    varied_transcript(conversation, 60)
+    MessageFactory(conversation=conversation, role="user", content="and now?")
+    everything = list(message_list(conversation=conversation))
+    recent = message_list_recent(conversation=conversation, limit=history_rows(budget))
+    assert len(recent) == min(history_rows(budget), len(everything)) < len(everything)
+    assert [m.pk for m in recent] == [m.pk for m in everything[-len(recent) :]]
+    assert build_messages(recent, protocol, budget) == build_messages(everything, protocol, budget)

@@ -1,0 +1,364 @@
+"""Streams at scale: N concurrent websocket chats and N REST SSE chats against one daphne process.
+
+    .venv/bin/python bench/load.py [--levels 1,50,100,200,300] [--users 10] [--rate 500] [--tokens 60]
+
+Starts its own upstream (bench/upstream.py: asyncio, a fixed token rate) and one daphne process (production
+settings on a throwaway SQLite file, or on DATABASE_URL/REDIS_URL with --use-env-stores), logs users in through
+the real login form, then per level runs N websocket chats and N REST SSE chats at once and prints:
+
+- added TTFT p50/p95: (first text at the client − message sent) − (first token sent − request received at the
+  upstream): what the app adds before the model's first token reaches the user;
+- over pace p50/p95: (turn done at the client − message sent) − the model's own duration (tokens / rate);
+- failed turns; daphne CPU per turn (utime+stime from /proc/<pid>/stat over the level / turns);
+then the memory of idle sockets (RSS growth per open authenticated websocket) and the queries of one turn at 2/50/500
+prior messages (in this process: the engine over the same upstream, every query counted on every thread).
+Figures depend on the machine and its load: the header states both. Never part of `make test`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import websockets
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from deploy.smoke import login  # noqa: E402  (the real login form, Secure cookies over plain HTTP)
+
+PASSWORD = "bench-pass-" + secrets.token_hex(4)
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def machine() -> str:
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, load average {load}"
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, *, log_errors: bool = False):
+        self.args = args
+        self.log_errors = log_errors
+        self.tmp = tempfile.TemporaryDirectory(prefix="bench-load-")
+        self.env = dict(os.environ)
+        self.env.update(
+            DJANGO_SETTINGS_MODULE="config.settings.production",
+            DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+            DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+            DJANGO_SECURE_SSL_REDIRECT="false",
+            DJANGO_LOG_LEVEL="ERROR",
+            CHAT_RATE_PER_MINUTE="1000000",
+            API_RATE_USER="1000000/min",
+            API_RATE_LOGIN="100000/min",
+            AGENT_TIMEOUT="120",
+            GROQ_MAX_RETRIES="0",
+            GROQ_API_KEY="bench-key",
+        )
+        if not args.use_env_stores:
+            self.env["DATABASE_URL"] = f"sqlite:///{self.tmp.name}/db.sqlite3"
+            self.env.pop("REDIS_URL", None)
+        self.procs: list[subprocess.Popen] = []
+
+    def manage(self, *argv: str) -> None:
+        subprocess.run([sys.executable, "manage.py", *argv], cwd=ROOT, env=self.env, check=True)
+
+    def start(self) -> None:
+        self.manage("migrate", "--noinput", "-v", "0")
+        if not (ROOT / "staticfiles" / "staticfiles.json").exists():
+            self.manage("collectstatic", "--noinput", "-v", "0")
+        code = (
+            "from users.models import User\n"
+            f"for n in range({self.args.users}):\n"
+            f"    name = 'bench-{{}}'.format(n)\n"
+            "    u = User.objects.filter(username=name).first() or User(username=name)\n"
+            f"    u.set_password({PASSWORD!r}); u.save()\n"
+            "    print(u.pk)\n"
+        )
+        shell = [sys.executable, "manage.py", "shell", "-v", "0", "-c", code]
+        made = subprocess.run(shell, cwd=ROOT, env=self.env, check=True, capture_output=True, text=True)
+        self.user_ids = [int(x) for x in made.stdout.split()]
+        upstream = subprocess.Popen(
+            [sys.executable, str(ROOT / "bench" / "upstream.py"), "--rate", str(self.args.rate)]
+            + ["--tokens", str(self.args.tokens), "--tokens-per-chunk", str(self.args.tokens_per_chunk)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.procs.append(upstream)
+        self.upstream = f"http://127.0.0.1:{upstream.stdout.readline().split()[1]}"
+        self.env["GROQ_BASE_URL"] = self.upstream
+        port = free_port()
+        daphne = subprocess.Popen(
+            [str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port)]
+            + ["-v", "0", "config.asgi:application"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(Path(self.tmp.name) / "daphne.log", "w") if self.log_errors else None,  # noqa: SIM115
+        )
+        self.procs.append(daphne)
+        self.daphne, self.base = daphne, f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                httpx.get(f"{self.base}/accounts/login/", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        self.cookies = [login(self.base, f"bench-{n}", PASSWORD) for n in range(self.args.users)]
+        self.tokens = []
+        for n in range(self.args.users):
+            r = httpx.post(
+                f"{self.base}/api/auth/token/", json={"username": f"bench-{n}", "password": PASSWORD}
+            )
+            self.tokens.append(r.json()["token"])
+
+    def daphne_errors(self) -> list[str]:
+        log = (Path(self.tmp.name) / "daphne.log").read_text()
+        Path(tempfile.gettempdir(), "bench-daphne.log").write_text(log)  # kept for reading after the run
+        return [line for line in log.splitlines() if "Traceback" in line or " ERROR " in line]
+
+    def stop(self) -> None:
+        for proc in reversed(self.procs):
+            proc.terminate()
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        self.tmp.cleanup()
+
+    # --- one chat of each kind ------------------------------------------------------------------------------
+    async def ws_chat(self, n: int, key: str) -> dict:
+        url = self.base.replace("http", "ws", 1) + "/ws/chat/"
+        out = {"key": key, "ok": False}
+        try:
+            async with websockets.connect(
+                url, additional_headers={"Cookie": self.cookies[n % len(self.cookies)]}, origin=self.base
+            ) as ws:
+                out["sent"] = time.monotonic()
+                await ws.send(json.dumps({"message": f"[bench:{key}] hello", "conversation_id": ""}))
+                while True:
+                    frame = await asyncio.wait_for(ws.recv(), timeout=120)
+                    if "first" not in out and "word" in frame:
+                        out["first"] = time.monotonic()
+                    if 'data-busy="false"' in frame:
+                        out["done"], out["ok"] = time.monotonic(), 'role="alert"' not in frame
+                        return out
+        except Exception as exc:  # a failed turn, counted
+            out["error"] = repr(exc)
+            return out
+
+    async def sse_chat(self, client: httpx.AsyncClient, n: int, key: str) -> dict:
+        headers = {
+            "Authorization": f"Bearer {self.tokens[n % len(self.tokens)]}",
+            "Accept": "text/event-stream",
+        }
+        out = {"key": key, "ok": False, "sent": time.monotonic()}
+        try:
+            body = {"message": f"[bench:{key}] hello"}
+            async with client.stream("POST", "/api/chat/", json=body, headers=headers) as r:
+                async for line in r.aiter_lines():
+                    if not line.startswith("data: "):
+                        continue
+                    event = json.loads(line[6:])
+                    if event["type"] == "text" and "first" not in out:
+                        out["first"] = time.monotonic()
+                    if event["type"] in ("done", "error"):
+                        out["done"], out["ok"] = time.monotonic(), event["type"] == "done"
+            return out
+        except Exception as exc:
+            out["error"] = repr(exc)
+            return out
+
+    def settle(self, seconds: float = 15.0) -> None:
+        """Wait until daphne is idle (sockets closed by the previous step are still being torn down)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            before = cpu_seconds(self.daphne.pid)
+            time.sleep(0.3)
+            if cpu_seconds(self.daphne.pid) - before <= 0.01:
+                return
+
+    async def level(self, n: int) -> dict:
+        self.settle()
+        limits = httpx.Limits(max_connections=n + 10, max_keepalive_connections=n + 10)
+        async with httpx.AsyncClient(base_url=self.base, timeout=120, limits=limits) as client:
+            cpu0 = cpu_seconds(self.daphne.pid)
+            runs = await asyncio.gather(
+                *(self.ws_chat(i, f"ws-{n}-{i}-{uuid.uuid4().hex[:6]}") for i in range(n)),
+                *(self.sse_chat(client, i, f"sse-{n}-{i}-{uuid.uuid4().hex[:6]}") for i in range(n)),
+            )
+            cpu = cpu_seconds(self.daphne.pid) - cpu0
+            timings = (await client.get(f"{self.upstream}/timings")).json()
+        model = self.args.tokens / self.args.rate
+        added, over = [], []
+        for run in runs:
+            up = timings.get(run["key"])
+            if run["ok"] and up and "first" in run and up.get("first_token"):
+                added.append((run["first"] - run["sent"]) - (up["first_token"] - up["arrived"]))
+                over.append(run["done"] - run["sent"] - model)
+        failed = sum(1 for run in runs if not run["ok"])
+        errors = sorted({run.get("error", "") for run in runs if not run["ok"]} - {""})[:2]
+        return {
+            "n": n,
+            "added": added,
+            "over": over,
+            "failed": failed,
+            "cpu": cpu / len(runs),
+            "errors": errors,
+        }
+
+    async def idle_sockets(self, count: int) -> float:
+        url = self.base.replace("http", "ws", 1) + "/ws/chat/"
+        rss0 = rss_kb(self.daphne.pid)
+        sockets = []
+        for i in range(count):
+            cookie = self.cookies[i % len(self.cookies)]
+            sockets.append(
+                await websockets.connect(url, additional_headers={"Cookie": cookie}, origin=self.base)
+            )
+        await asyncio.sleep(1.0)
+        grown = rss_kb(self.daphne.pid) - rss0
+        await asyncio.gather(*(s.close() for s in sockets))
+        return grown / count
+
+
+def queries_per_turn(env: dict, prior_counts: list[int]) -> dict[int, int]:
+    """The engine's queries for one turn after `prior` messages, counted on every thread (in this process)."""
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    import django
+
+    django.setup()
+    from asgiref.sync import sync_to_async
+    from django.db.backends import utils
+
+    from chat.models import Conversation, Message
+    from chat.turn.engine import start_turn
+    from users.models import User
+
+    counter = {"n": 0}
+    real = utils.CursorWrapper._execute_with_wrappers
+
+    def counting(self, *args, **kwargs):
+        counter["n"] += 1
+        return real(self, *args, **kwargs)
+
+    utils.CursorWrapper._execute_with_wrappers = counting
+
+    def setup(prior: int) -> tuple[User, int]:
+        user = User.objects.get(username="bench-0")
+        conversation = Conversation.objects.create(owner=user, title=f"history {prior}")
+        Message.objects.bulk_create(
+            Message(
+                conversation=conversation, role="user" if i % 2 == 0 else "assistant", content=f"m{i} " * 20
+            )
+            for i in range(prior)
+        )
+        return user, conversation.pk
+
+    async def one(prior: int) -> int:
+        user, conversation_id = await sync_to_async(setup)(prior)
+        counter["n"] = 0
+        turn = await start_turn(user=user, text="[bench:q] hello", conversation_id=conversation_id)
+        [event async for event in turn.events()]
+        return counter["n"]
+
+    return {prior: asyncio.run(one(prior)) for prior in prior_counts}
+
+
+def ms(values: list[float], q: float) -> str:
+    return f"{pct(values, q) * 1000:7.1f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--levels", default="1,50,100,200,300")
+    parser.add_argument("--users", type=int, default=10)
+    parser.add_argument("--rate", type=float, default=500.0, help="model tokens/s per stream")
+    parser.add_argument("--tokens", type=int, default=60, help="tokens per reply")
+    parser.add_argument("--tokens-per-chunk", type=int, default=3)
+    parser.add_argument("--idle-sockets", type=int, default=200)
+    parser.add_argument("--history", default="2,50,500")
+    parser.add_argument(
+        "--use-env-stores", action="store_true", help="DATABASE_URL/REDIS_URL from the environment"
+    )
+    args = parser.parse_args()
+
+    bench = Bench(args)
+    print(f"bench/load.py on {machine()}")
+    print(
+        f"model: {args.tokens} tokens at {args.rate:g} tok/s ({args.tokens / args.rate * 1000:.0f} ms a reply), "
+        f"{args.tokens_per_chunk} tokens a chunk; one daphne; {'env stores' if args.use_env_stores else 'SQLite'}"
+    )
+    try:
+        bench.start()
+        per_socket = asyncio.run(bench.idle_sockets(args.idle_sockets))
+        print(
+            f"idle websocket: {per_socket:.1f} KB RSS each ({args.idle_sockets} open, authenticated, fresh process)"
+        )
+        print(
+            f"{'level':>5} {'turns':>5}  {'added TTFT ms p50/p95':>22}  {'over pace ms p50/p95':>21}  "
+            f"{'failed':>6}  {'CPU ms/turn':>11}  load"
+        )
+        for n in (int(x) for x in args.levels.split(",")):
+            r = asyncio.run(bench.level(n))
+            print(
+                f"{n:>5} {2 * n:>5}  {ms(r['added'], 0.5)} / {ms(r['added'], 0.95)}    "
+                f"{ms(r['over'], 0.5)} / {ms(r['over'], 0.95)}  {r['failed']:>6}  {r['cpu'] * 1000:>11.1f}  "
+                f"{os.getloadavg()[0]:.2f}" + (f"  {r['errors']}" if r["errors"] else "")
+            )
+        env = {
+            k: v
+            for k, v in bench.env.items()
+            if k in ("DATABASE_URL", "REDIS_URL", "GROQ_BASE_URL", "GROQ_API_KEY")
+        }
+        counts = queries_per_turn(env, [int(x) for x in args.history.split(",")])
+        print(
+            "queries per turn (engine, no tool call): "
+            + ", ".join(f"{p} prior: {q}" for p, q in counts.items())
+        )
+        print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    finally:
+        bench.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""The SSE decoder that replaces the SDK's per-chunk objects: framing, [DONE], error events."""
+
+import pytest
+
+from chat.turn.sse import DONE, SSEDecoder, SSEError, sse_batches
+
+
+def decode(*pieces: bytes) -> list:
+    decoder = SSEDecoder()
+    out = [event for piece in pieces for event in decoder.feed(piece)]
+    return out + decoder.close()
+
+
+def test_events_split_anywhere_across_reads():
+    body = b'data: {"a": 1}\n\ndata: {"b": "\xc3\xa9"}\r\n\r\ndata: [DONE]\n\n'
+    whole = decode(body)
+    assert whole == [{"a": 1}, {"b": "é"}, DONE]
+    for cut in range(1, len(body)):
+        assert decode(body[:cut], body[cut:]) == whole
+
+
+def test_comments_other_fields_and_multi_line_data():
+    assert decode(b': ping\nid: 3\nretry: 10\ndata: {"a":\ndata: 2}\n\n') == [{"a": 2}]
+    assert decode(b": keep-alive\n\n\n\ndata:[DONE]\n\n") == [DONE]
+
+
+def test_an_event_without_its_blank_line_still_counts_at_the_end():
+    assert decode(b'data: {"a": 1}') == [{"a": 1}]
+
+
+@pytest.mark.parametrize("event", [b"", b"event: error\n"])
+def test_an_error_object_raises_with_its_message(event):
+    with pytest.raises(SSEError) as caught:
+        decode(b'data: {"a": 1}\n\n' + event + b'data: {"error": {"message": "boom", "code": "x"}}\n\n')
+    assert str(caught.value) == "boom" and caught.value.body == {"message": "boom", "code": "x"}
+
+
+def test_bad_json_raises():
+    with pytest.raises(ValueError):
+        decode(b"data: {nope\n\n")
+
+
+async def test_batches_keep_only_objects_and_done():
+    async def body():
+        yield b'data: {"a": 1}\n\ndata: [1, 2]\n\n'
+        yield b"data: 3\n\ndata: [DONE]\n\n"
+
+    assert [batch async for batch in sse_batches(body())] == [[{"a": 1}], [DONE]]
