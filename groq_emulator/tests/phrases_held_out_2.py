@@ -3,7 +3,10 @@
 Written in one go from the issue's kinds of request (dates and times, priority words, repeats, smart lists,
 rescheduling, several tasks in one message, reopen/restore, descriptions and long messages, small talk), in
 the casual ways people type them, and committed before any rule was changed: nobody tuned the brain for
-these words. Same entry format as `phrases.py`: (text, expected calls, history).
+these words. The brain then understood 69% of them (36 of 52); the second round of general rules (rescheduling
+and "is due" statements, stop repeating, prioritize, "isn't done"/"didn't finish", "bring back", question-form
+lists, "schedule ...", "X tomorrow and Y on friday") was written after seeing those misses, so from then on
+this set is no longer a blind measure (see `phrases_held_out_3.py` for one). Same entry format as `phrases.py`: (text, expected calls, history).
 """
 
 from __future__ import annotations

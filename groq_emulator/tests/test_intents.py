@@ -127,12 +127,12 @@ def test_share_of_plain_requests_understood(capsys):
     with capsys.disabled():
         parts = ", ".join(f"{name} {s:.0%} of {len(tables[name])}" for name, (s, _) in shares.items())
         print(
-            f"\nphrase table: {overall:.0%} of {total} understood ({parts}; never tuned for: {held:.0%} of {held_total})"
+            f"\nphrase table: {overall:.0%} of {total} understood ({parts}; both held-out sets: {held:.0%} of {held_total})"
         )
         for name in ("held out", "held out 2"):
             print(f"{name} misses: {shares[name][1]}")
     assert shares["tuned"][0] >= 0.9, shares["tuned"][1]
-    assert overall >= 0.80, misses  # the real floor before the second round of rules
+    assert overall >= 0.9, misses
 
 
 @pytest.mark.parametrize(("text", "expected", "history"), TUNED, ids=[t for t, _, _ in TUNED])
