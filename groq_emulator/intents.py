@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import listing, slots
+from . import listing, slots, states
 from .changes import UPDATES
 
 ORDINALS = {
@@ -29,47 +29,27 @@ _VERBS = (
 )
 _SPLIT = re.compile(rf"\s*(?:[.!?;]+\s+|,?\s+(?:and\s+then|and|then)\s+|,\s+)(?=(?:{_VERBS})\b)", re.I)
 _POLITE = re.compile(
-    r"^(?:(?:please|also|then|ok(?:ay)?|now|hey|so)[\s,]+|(?:can|could|would|will) you\s+"
-    r"(?:please\s+)?|i(?:'d| would) like (?:you )?to\s+|i want (?:you )?to\s+)+",
+    r"^(?:(?:please|pls|plz|also|then|ok(?:ay)?|now|hey|so|actually|oops|sorry|oh|wait|and)[\s,]+|"
+    r"(?:can|could|would|will) you\s+"
+    r"(?:please\s+|pls\s+)?|i(?:'d| would) like (?:you )?to\s+|i want (?:you )?to\s+|i need you to\s+)+",
     re.I,
 )
 
-_DONE = r"(?:as\s+)?(?:done|complete|completed|finished|checked(?:\s+off)?)"
-_REOPEN = [
-    re.compile(
-        r"^(?:reopen|re-open|unmark|uncheck|untick|uncomplete|undo\s+(?:the\s+)?(?:completion\s+of|completing))"
-        r"\s+(?P<t>.+)$",
-        re.I,
-    ),
-    re.compile(
-        r"^mark\s+(?P<t>.+?)\s+(?:as\s+)?(?:not\s+(?:done|complete|completed|finished)|undone|incomplete|"
-        r"unfinished|pending|open)$",
-        re.I,
-    ),
-]
-_RESTORE = re.compile(r"^(?:restore|undelete|recover)\s+(?P<t>.+)$", re.I)
-_UNDO_DELETE = re.compile(r"^undo\s+(?:that\s+|the\s+|my\s+)?(?:last\s+)?(?:delete|deletion|removal)$", re.I)
-_UNDO = re.compile(r"^undo(?:\s+(?:that|it|this|the\s+last\s+(?:one|thing|action|change)))?$", re.I)
-_COMPLETE = [
-    re.compile(rf"^mark\s+(?P<t>.+?)\s+{_DONE}$", re.I),
-    re.compile(r"^(?:complete|finish|close|check\s+off|tick\s+off)\s+(?P<t>.+)$", re.I),
-    re.compile(r"^(?:check|tick)\s+(?P<t>.+?)\s+off$", re.I),
-    re.compile(rf"^(?P<t>.+?)\s+is\s+{_DONE}$", re.I),
-    re.compile(r"^i(?:'ve| have)?\s+(?:finished|completed|done)\s+(?P<t>.+)$", re.I),
-]
-_DELETE = re.compile(
-    r"^(?:delete|remove|drop|erase|get\s+rid\s+of|cancel|trash)\s+(?P<t>.+?)"
-    r"(?:\s+from\s+(?:my|the)\s+(?:list|tasks|todo\s+list|to-do\s+list))?$",
-    re.I,
-)
 _ADD = [
     re.compile(
-        r"^(?:remind\s+me\s+to|don'?t\s+let\s+me\s+forget\s+to|i\s+need\s+to|i\s+have\s+to)\s+(?P<v>.+)$",
+        r"^(?:remind\s+me\s+(?:to|that\s+i\s+(?:need|have)\s+to)|(?:don'?t|do\s+not)\s+(?:let\s+me\s+)?forget\s+to|"
+        r"remember\s+to|i\s+(?:really\s+)?(?:need|have|must|should|gotta|got\s+to|'ve\s+got\s+to|ought\s+to)(?:\s+to)?|"
+        r"(?:schedule|plan|book\s+in)(?:\s+(?:a|an|my|the))?)\s+(?P<v>.+)$",
         re.I,
     ),
     re.compile(
         r"^(?:add|create|make|new|put)\s+(?:a\s+|an\s+)?(?:new\s+)?(?:task|todo|to-do|reminder|item)(?P<many>s)?\b"
         r"\s*(?:to\s+|:\s*|called\s+|named\s+|titled\s+|for\s+|-\s*)?(?P<v>.+)$",
+        re.I,
+    ),
+    re.compile(
+        r"^(?:add|put|write)\s+(?:to|on|onto)\s+(?:my|the)\s+(?:todo\s+|to-do\s+|task\s+|shopping\s+)?list"
+        r"(?P<many>)\s*:?\s*(?P<v>.+)$",
         re.I,
     ),
     re.compile(r"^(?:add|put)\s*:?\s+(?P<v>.+)$", re.I),
@@ -162,8 +142,10 @@ def _update(m: re.Match[str], key: str) -> Intent | None:
     target = parse_target(m.group("t"))
     if key in ("title", "description"):
         return Intent("update", {key: clean(m.group("v"))}, target)
+    if key == "no_repeat":
+        return Intent("update", {"repeat": None}, target)
     if key == "priority":
-        word = m.group("p").lower()
+        word = (m.group("p") or m.groupdict().get("q") or "low").lower()  # an empty "p": "not urgent"
         return Intent("update", {"priority": slots.PRIORITY_NAMES.get(word, word)}, target)
     if key == "no_due":
         return Intent("update", {"due": None}, target)
@@ -183,6 +165,8 @@ def _adds(value: str, many: bool = False) -> list[Intent]:
         parts = [p for p in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", value) if p.strip()]
         if len(parts) > 1 and all(len(p.split()) <= _LIST_ITEM_WORDS for p in parts):
             items = parts
+    elif description is None and (parts := slots.split_and(value)):
+        items = parts
     found: list[slots.Details] = []
     for item in items:
         d = slots.details(item)
@@ -199,6 +183,14 @@ def _adds(value: str, many: bool = False) -> list[Intent]:
     for d in found:
         d.title = clean(d.title)
         title, rest = slots.shorten(d.title) if description is None else (d.title, None)
+        if rest:  # a long message: its first phrase may carry the date ("... next month, which means ...")
+            head = slots.details(title)
+            title, d.due, d.priority, d.repeat = (
+                head.title,
+                d.due or head.due,
+                d.priority or head.priority,
+                d.repeat or head.repeat,
+            )
         args = {**d.args(), "title": title}
         if description or rest:
             args["description"] = description or rest
@@ -212,29 +204,28 @@ def parse_clause(text: str) -> list[Intent] | None:
     text = clean(_POLITE.sub("", clean(text)))
     if not text:
         return None
-    if _UNDO_DELETE.match(text):
+    if states.UNDO_DELETE.match(text):
         return [Intent("restore", target=Target("deleted"))]
-    if _UNDO.match(text):
+    if states.UNDO.match(text):
         return [Intent("undo")]
-    for rx in _REOPEN:
-        if m := rx.match(text):
-            return [Intent("reopen", target=parse_target(m.group("t")))]
-    if m := _RESTORE.match(text):
-        return [Intent("restore", target=parse_target(m.group("t")))]
+    for action, rxs in (("reopen", states.REOPEN), ("restore", states.RESTORE)):
+        for rx in rxs:
+            if m := rx.match(text):
+                return [Intent(action, target=parse_target(m.group("t")))]
     for rx, key in UPDATES:
         if (m := rx.match(text)) and (intent := _update(m, key)):
             return [intent]
     if (args := listing.parse_list(text)) is not None:
         return [Intent("list", args)]
-    for rx in _COMPLETE:
+    for rx in states.COMPLETE:
         if m := rx.match(text):
             return [Intent("complete", target=parse_target(m.group("t")))]
-    if m := _DELETE.match(text):
+    if m := states.DELETE.match(text):
         return [Intent("delete", target=parse_target(m.group("t")))]
     bare, priority = slots.take_priority(text)  # "add an urgent task to ...": the adjective is a detail
     for rx in _ADD:
         if m := rx.match(bare):
-            many = "many" in rx.groupindex and bool(m.group("many"))
+            many = "many" in rx.groupindex and m.group("many") is not None
             adds = _adds(m.group("v"), many)
             for intent in adds:
                 if priority:

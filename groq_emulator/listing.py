@@ -7,7 +7,7 @@ from typing import Any
 
 LIST_START = re.compile(
     r"^(?:show|list|display|view|see|what|which|whats|what's|give|get|tell|read|how\s+many|"
-    r"do\s+i\s+have|my\b)",
+    r"do\s+i\s+have|have\s+i|my\b|any(?:thing)?\b|is\s+(?:there\s+)?anything|are\s+there)",
     re.I,
 )
 _LIST_WORDS = re.compile(
@@ -37,7 +37,11 @@ _PRIORITY_FILTERS = [
     ("low", r"\blow[\s-]priority\b"),
     ("medium", r"\bmedium[\s-]priority\b"),
 ]
-_QUERY = re.compile(r"\b(?:about|regarding|related\s+to|containing|with\s+the\s+words?)\s+(?P<q>.+)$", re.I)
+_QUERY = re.compile(
+    r"\b(?:about|regarding|related\s+to|containing|mentioning|(?:that|which)\s+mentions?|named|called|matching|"
+    r"with\s+the\s+words?)\s+(?P<q>.+)$",
+    re.I,
+)
 _SEARCH = re.compile(
     r"^(?:find|search|look\s+(?:up|for))\s+(?:for\s+)?(?:(?:all\s+)?(?:my\s+)?(?:tasks?|todos?)\s+)?"
     r"(?:(?:about|with|for|related\s+to|on|regarding|containing)\s+)?(?P<q>.+)$",

@@ -25,8 +25,12 @@ _DATE = (
     r"|(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|week|month)|(?:the\s+)?weekend)"
 )
 _TIME = r"(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}|noon|midday|midnight)"
+_AT_HOUR = r"at\s+(?:[01]?\d|2[0-3])(?::[0-5]\d)?(?![\d:])"  # "at 5": kept with its "at" for the resolver
 _PART_OF_DAY = r"(?:(?:in\s+the\s+)?(?:morning|afternoon|evening)|at\s+night)"
-_WHEN = rf"(?:{_DATE}|{_TIME})(?:(?:\s+|\s*,\s*)(?:at\s+|on\s+|by\s+|@\s*)?(?:{_DATE}|{_TIME})|\s+{_PART_OF_DAY})*"
+_WHEN = (
+    rf"(?:{_DATE}|{_TIME}|{_AT_HOUR})"
+    rf"(?:(?:\s+|\s*,\s*)(?:(?:at\s+|on\s+|by\s+|@\s*)?(?:{_DATE}|{_TIME})|{_AT_HOUR})|\s+{_PART_OF_DAY})*"
+)
 _PREP = r"(?:on|by|for|due|before|until|till|at|from|@)"
 DUE_AT_END = re.compile(rf"(?:^|[\s,]+)(?:{_PREP}\s+)?(?P<due>{_WHEN})$", re.I)
 DUE_AT_START = re.compile(rf"^(?:{_PREP}\s+)?(?P<due>{_WHEN})\s*[,:]?\s+(?P<rest>.+)$", re.I)
@@ -59,6 +63,12 @@ PRIORITY_NAMES = {
     "low": "low",
     "medium": "medium",
     "normal": "medium",
+    "critical": "high",
+    "prioritize": "high",
+    "prioritise": "high",
+    "escalate": "high",
+    "deprioritize": "low",
+    "deprioritise": "low",
 }
 
 _DESCRIPTION = [
@@ -70,6 +80,15 @@ _DESCRIPTION = [
     re.compile(r"^(?P<v>.+?)\s*[,;.(-]?\s+(?:description|details?|notes?)\s*:\s*(?P<d>.+?)\)?$", re.I),
 ]
 LONG_TITLE = 60
+# Verbs a to-do item usually starts with: "buy stamps and post the letter" is two tasks, "salt and pepper" one.
+_TASK_VERB = re.compile(
+    r"^(?:buy|get|call|phone|ring|text|email|e-mail|message|write|send|post|mail|pay|book|order|pick|drop|take|"
+    r"bring|return|renew|cancel|fix|repair|clean|wash|tidy|do|make|cook|bake|prepare|finish|start|submit|file|"
+    r"print|sign|read|check|review|visit|see|meet|go|walk|feed|water|mow|pack|move|plan|organi[sz]e|schedule|"
+    r"invite|ask|tell|remind|update|install|backup|back|change|replace|charge|collect|deliver|feed|learn|"
+    r"practice|practise|study|watch|look|find|sort|clear|empty|fill|hang|iron|vacuum|hoover|dust|pick)\b",
+    re.I,
+)
 
 
 @dataclass
@@ -142,6 +161,20 @@ def details(text: str) -> Details:
     text, repeat = take_repeat(text)
     text, due = take_due(text)
     return Details(_squash(text), due, priority, repeat)
+
+
+def split_and(value: str) -> list[str] | None:
+    """ "call mom tomorrow and dentist on friday", "buy stamps and post the letter": the parts when each is a task
+    of its own (each has its own when/how often, or each starts with a to-do verb), else None."""
+    parts = [p.strip() for p in re.split(r"\s+and\s+", value) if p.strip()]
+    if len(parts) < 2:
+        return None
+    own = [details(p) for p in parts]
+    if all(d.title and (d.due or d.repeat) for d in own):
+        return parts
+    if all(_TASK_VERB.match(p) and len(p.split()) >= 2 for p in parts):
+        return parts
+    return None
 
 
 def split_description(text: str) -> tuple[str, str | None]:
