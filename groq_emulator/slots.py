@@ -40,6 +40,8 @@ _REPEAT = re.compile(
     r"(?:^|[\s,]+)(?P<r>(?:every|each)\s+(?:other\s+)?(?:\d+\s+)?"
     rf"(?:days?|weeks?|months?|years?|weekdays?|weekends?|morning|evening|night|{_WEEKDAY}s?)"
     rf"(?:\s*(?:,|and|&)\s*{_WEEKDAY}s?)*"
+    r"|(?:every|each)\s+(?:month\s+on\s+the\s+)?\d{1,2}(?:st|nd|rd|th)(?:\s+of\s+(?:the|every|each)\s+month)?"
+    r"|(?:monthly\s+)?on\s+the\s+\d{1,2}(?:st|nd|rd|th)(?:\s+of\s+(?:every|each)\s+month)?"
     r"|daily|weekly|monthly|yearly|annually|fortnightly|everyday"
     rf"|on\s+{_WEEKDAY}s)(?=$|[\s,.!])",
     re.I,

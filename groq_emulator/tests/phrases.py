@@ -94,6 +94,16 @@ TUNED: list[tuple[str, object, str | None]] = [
         None,
     ),
     ("add take vitamins daily", [("add_task", {"title": "take vitamins", "repeat": "daily"})], None),
+    (
+        "pay rent every 1st",
+        [("add_task", {"title": "pay rent", "repeat": "every 1st"})],
+        None,
+    ),  # the example
+    (
+        "add pay the nanny on the 15th of every month",
+        [("add_task", {"title": "pay the nanny", "repeat": "on the 15th of every month"})],
+        None,
+    ),
     ("remind me to pay rent monthly", [("add_task", {"title": "pay rent", "repeat": "monthly"})], None),
     (
         "mow the lawn every 2 weeks",
