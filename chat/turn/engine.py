@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 
 from chat.models import Message
-from chat.turn import llm, prompting, recording
+from chat.turn import llm, prompting, quota, recording
 from chat.turn.calls import ToolCall
 from chat.turn.events import (
     ReasoningDelta,
@@ -33,7 +33,7 @@ from chat.turn.events import (
     TurnFailed,
     TurnStarted,
 )
-from chat.turn.limits import check_chat_rate, validate_message_text
+from chat.turn.limits import validate_message_text
 from chat.turn.protocols import ToolProtocol, ToolResult, protocol_for
 from chat.turn.result import TurnResult, fold
 from chat.turn.tool_runner import ToolRunner, display_params
@@ -61,7 +61,7 @@ async def start_turn(
 ) -> Turn:
     """Validate, rate-limit and save the user's message; then start the model in the background."""
     text = validate_message_text(text)
-    await database_sync_to_async(check_chat_rate)(user)
+    await database_sync_to_async(quota.check_turn_allowed)(user)
     user_message, history = await database_sync_to_async(recording.save_user_message)(
         user, conversation_id, text
     )
@@ -84,7 +84,7 @@ class Turn:
         self._queue: asyncio.Queue[TurnEvent] = asyncio.Queue()
         self._task: asyncio.Task | None = None
         self._round = _Round()
-        self._usage: dict = {"prompt_tokens": 0, "completion_tokens": 0, "reasoning_tokens": 0}
+        self._usage: dict = dict.fromkeys(recording.USAGE_FIELDS, 0)
         self._recorder = recording.TurnRecorder(conversation=self.conversation)
         self._tools = ToolRunner(user=user, recorder=self._recorder)
         # One cancel at most, and none once the outcome is being saved: a second cancel would cut the save
@@ -164,6 +164,7 @@ class Turn:
                     user_id=self.user.pk,
                     conversation_id=self.conversation_id,
                     user_message_id=self.user_message.pk,
+                    usage=self._usage,
                 )
             except Exception:  # the lock is a lease: it expires on its own
                 logger.exception("Could not release the turn lock (conversation %s)", self.conversation_id)
@@ -302,7 +303,7 @@ class Turn:
             self._emit(TextDelta(text))
 
     def _add_usage(self, usage: dict) -> None:
-        for key in ("prompt_tokens", "completion_tokens", "reasoning_tokens"):
+        for key in recording.USAGE_FIELDS:
             self._usage[key] += usage.get(key) or 0
 
     def _wire_round(

@@ -208,10 +208,12 @@ class StreamAccumulator:
 def _usage_dict(usage: Any) -> dict:
     data = usage.model_dump() if hasattr(usage, "model_dump") else dict(usage)
     details = data.get("completion_tokens_details") or {}
+    cached = data.get("prompt_tokens_details") or {}  # prompt-cache hits (billed at half price)
     return {
         "prompt_tokens": data.get("prompt_tokens"),
         "completion_tokens": data.get("completion_tokens"),
         "reasoning_tokens": details.get("reasoning_tokens") if isinstance(details, dict) else None,
+        "cached_tokens": cached.get("cached_tokens") if isinstance(cached, dict) else None,
         "timings": {
             k: data[k]
             for k in ("queue_time", "prompt_time", "completion_time", "total_time")

@@ -38,9 +38,16 @@ def save_user_message(
     return message, list(message_list(conversation=message.conversation))
 
 
-def end_turn(*, user_id: int, conversation_id: int, user_message_id: int) -> None:
-    """Frees the conversation for its next message, then tells the user's tabs that its reply is saved."""
-    release_turn_lock(conversation_id)
+USAGE_FIELDS = services.USAGE_FIELDS
+
+
+def end_turn(*, user_id: int, conversation_id: int, user_message_id: int, usage: dict | None = None) -> None:
+    """The turn's last hop: adds its usage to the user's day (kept whatever happens to the conversation), frees
+    the conversation for its next message, then tells the user's tabs that its reply is saved."""
+    try:
+        services.usage_record(user_id=user_id, usage=usage or {})
+    finally:
+        release_turn_lock(conversation_id)
     broadcast.turn_finished(user_id, conversation_id=conversation_id, user_message_id=user_message_id)
 
 

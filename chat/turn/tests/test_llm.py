@@ -161,6 +161,7 @@ def test_accumulator_merges_interleaved_tool_call_pieces_by_index():
         "prompt_tokens": 10,
         "completion_tokens": 5,
         "reasoning_tokens": 2,
+        "cached_tokens": None,  # not reported in this chunk
         "timings": {"queue_time": 0.01, "total_time": 0.2},
     }
 
