@@ -21,6 +21,7 @@ from chat.api.serializers import (
     ChatOutputSerializer,
     ConversationDetailOutputSerializer,
     ConversationOutputSerializer,
+    ConversationPageSerializer,
     ConversationRenameInputSerializer,
     ErrorSerializer,
     MessageOutputSerializer,
@@ -135,7 +136,7 @@ async def _run_to_end(start: dict):
 
 
 class ConversationListApi(APIView):
-    @extend_schema(responses=ConversationOutputSerializer(many=True))
+    @extend_schema(operation_id="conversations_list", responses=ConversationPageSerializer)
     def get(self, request: Request) -> Response:
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(
