@@ -50,7 +50,8 @@ _REPEAT_HELP = 'A repeat ("every weekday", "every 2 weeks", "monthly on the 1st"
 # What the schema states (core.openapi.documented): the services' rules, which keep their own error codes.
 _TITLE = documented(serializers.CharField, non_blank_text(TITLE_MAX_LENGTH))
 _DESCRIPTION = documented(serializers.CharField, {"type": "string", "maxLength": DESCRIPTION_MAX_LENGTH})
-_PRIORITY = documented(serializers.CharField, {"type": "string", "enum": list(Task.Priority.values)})
+# The output's own choice set, so the schema has one priority enum.
+_PRIORITY = documented(serializers.CharField, serializers.ChoiceField(choices=Task.Priority.choices))
 # Dates: the schema states the ISO forms (and "none"/"" to clear); the API also reads phrases (see the README).
 _DUE = documented(
     serializers.CharField,
