@@ -43,6 +43,9 @@ class ErrorSerializer(serializers.Serializer):
     response = serializers.CharField(
         required=False, help_text="Chat errors: the text that had arrived (saved)."
     )
+    retry_after = serializers.IntegerField(
+        required=False, help_text="429: seconds until sending works again."
+    )
 
 
 class MessageOutputSerializer(serializers.ModelSerializer):

@@ -33,7 +33,11 @@ _ERRORS = {
     401: OpenApiResponse(ErrorSerializer, description="Not authenticated."),
     404: OpenApiResponse(ErrorSerializer, description="No such conversation (of yours)."),
     409: OpenApiResponse(ErrorSerializer, description="A turn is still running in this conversation."),
-    429: OpenApiResponse(ErrorSerializer, description="Too many messages; wait a minute."),
+    429: OpenApiResponse(
+        ErrorSerializer,
+        description="rate_limited (CHAT_RATE_PER_MINUTE in 60 s) or daily_quota_reached (CHAT_DAILY_TOKENS today, "
+        "UTC); `retry_after` seconds, also in Retry-After.",
+    ),
     502: OpenApiResponse(
         ErrorSerializer, description="The model failed (bad upstream answer, cut-off stream)."
     ),
