@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test migrate demo lint format bench browser clean
+.PHONY: run test install install-test migrate demo lint format bench browser clean schemathesis
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests..."; \
 	  ($(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq chromium >/dev/null) \
 	    || echo "Could not install chromium (apt-get install chromium): the browser tests will be skipped."; }
+
+## Does the OpenAPI schema tell the truth? Schemathesis against a live daphne (see .ci/schemathesis.py).
+schemathesis: install-test
+	$(BIN)/python .ci/schemathesis.py
 
 ## Latency ratios of the chat path, measured in one run, the tool schemas' token cost, the per-chunk cost of
 ## stream parsing and the load test (see bench/; BENCH_LEVELS=1,20,50 for a short run).

@@ -1,11 +1,11 @@
 """Chat transcripts and usage in the admin: read-only, a product surface for support and cost."""
 
 from django.contrib import admin
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
-from chat.models import Conversation, Message, UserUsage
+from chat.models import Conversation, Message
 from chat.usage import estimate_cost
 
 
@@ -113,32 +113,5 @@ class ConversationAdmin(UsageColumnsMixin, admin.ModelAdmin):
         return conversation.n_messages
 
 
-@admin.register(UserUsage)
-class UserUsageAdmin(UsageColumnsMixin, ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["username", "conversations", "turns", "tokens_in", "tokens_out", "cost_usd"]
-    search_fields = ["username", "email"]
-    fields = ["username", "conversations", "turns", "tokens_in", "tokens_out", "cost_usd"]
-    readonly_fields = fields
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.is_staff and request.user.has_perm("chat.view_conversation")
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[UserUsage]:
-        return UserUsage.objects.annotate(
-            n_conversations=Count("conversations", distinct=True),
-            n_turns=Count(
-                "conversations__messages",
-                filter=Q(conversations__messages__role=Message.Role.USER),
-                distinct=True,
-            ),
-            prompt_sum=Sum("conversations__messages__prompt_tokens"),
-            completion_sum=Sum("conversations__messages__completion_tokens"),
-        ).order_by(F("completion_sum").desc(nulls_last=True), "username")
-
-    @admin.display(description="conversations", ordering="n_conversations")
-    def conversations(self, user: UserUsage) -> int:
-        return user.n_conversations
-
-    @admin.display(description="messages sent", ordering="n_turns")
-    def turns(self, user: UserUsage) -> int:
-        return user.n_turns
+# Usage per user and per day (from UsageDay rows) lives in its own module.
+from chat import admin_usage  # noqa: E402, F401

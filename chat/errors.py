@@ -33,9 +33,31 @@ class MessageUnreadable(DomainError):
     default_message = "The message contains characters that cannot be saved (NUL or an unpaired surrogate)."
 
 
+def _wait_words(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    if minutes < 60:
+        return f"{minutes} minutes"
+    return f"{minutes // 60} h {minutes % 60} min"
+
+
 class ChatRateLimited(RateLimitedError):
     code = "rate_limited"
-    default_message = "You're sending messages too fast. Please wait a minute."
+    default_message = "You're sending messages too fast. You can send again in {wait}."
+
+    def __init__(self, *, retry_after: int):
+        super().__init__(retry_after=retry_after, wait=_wait_words(retry_after))
+
+
+class DailyQuotaReached(RateLimitedError):
+    code = "daily_quota_reached"
+    default_message = (
+        "You've used today's assistant allowance ({limit:,} tokens). It resets at midnight UTC, in {wait}."
+    )
+
+    def __init__(self, *, limit: int, retry_after: int):
+        super().__init__(retry_after=retry_after, limit=limit, wait=_wait_words(retry_after))
 
 
 class TurnInProgress(ConflictError):

@@ -73,3 +73,29 @@ class UserUsage(User):
         proxy = True
         verbose_name = "usage per user"
         verbose_name_plural = "usage per user"
+
+
+class UsageDay(models.Model):
+    """A user's model usage on one UTC day: added to as each turn ends, never recomputed from messages, so
+    deleting a conversation keeps its spend (the daily quota and the admin's cost read these rows)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="usage_days")
+    day = models.DateField()
+    turns = models.PositiveIntegerField(default=0)
+    prompt_tokens = models.PositiveBigIntegerField(default=0)
+    completion_tokens = models.PositiveBigIntegerField(default=0)
+    reasoning_tokens = models.PositiveBigIntegerField(default=0)
+    cached_tokens = models.PositiveBigIntegerField(default=0)  # of prompt_tokens: prompt-cache hits
+
+    class Meta:
+        ordering = ["-day", "user_id"]
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="usage_day_one_row_per_user_day")]
+        verbose_name = "usage per day"
+        verbose_name_plural = "usage per day"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.day}"
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens

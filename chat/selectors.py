@@ -1,10 +1,12 @@
 """Reads of conversations and messages, always scoped to the owner."""
 
+import datetime
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import QuerySet
 
 from chat.errors import ConversationNotFound
-from chat.models import Conversation, Message
+from chat.models import Conversation, Message, UsageDay
 from core.ids import parse_id
 
 
@@ -34,3 +36,9 @@ def message_list_recent(*, conversation: Conversation, limit: int) -> list[Messa
 def message_list(*, conversation: Conversation) -> QuerySet[Message]:
     """The transcript in order (the caller has already checked ownership via conversation_get)."""
     return conversation.messages.order_by("created_at", "id")
+
+
+def usage_tokens_on(*, user: AbstractBaseUser, day: datetime.date) -> int:
+    """Tokens (prompt + completion) the user spent on that day, from their usage row (0 before their first turn)."""
+    row = UsageDay.objects.filter(user=user, day=day).values("prompt_tokens", "completion_tokens").first()
+    return row["prompt_tokens"] + row["completion_tokens"] if row else 0

@@ -1,11 +1,14 @@
 """Writes to conversations and messages."""
 
+import datetime
+
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from chat import errors
-from chat.models import Conversation, Message
+from chat.models import Conversation, Message, UsageDay
 from chat.selectors import conversation_get
 from core import broadcast
 
@@ -115,3 +118,22 @@ def tool_results_create(*, conversation: Conversation, results: list[tuple[str, 
             for call_id, name, content in results
         ]
     )
+
+
+USAGE_FIELDS = ("prompt_tokens", "completion_tokens", "reasoning_tokens", "cached_tokens")
+
+
+def usage_record(*, user_id: int, usage: dict, day: datetime.date | None = None) -> None:
+    """Adds one ended turn and its tokens to the user's row for the (UTC) day, with an atomic F() increment: two
+    workers ending turns at once both count, and the first turn of a day creates the row."""
+    day = day or timezone.now().date()
+    added = {name: max(int(usage.get(name) or 0), 0) for name in USAGE_FIELDS}
+    increments = {name: F(name) + value for name, value in added.items()}
+    rows = UsageDay.objects.filter(user_id=user_id, day=day)
+    if rows.update(turns=F("turns") + 1, **increments):
+        return
+    try:
+        with transaction.atomic():
+            UsageDay.objects.create(user_id=user_id, day=day, turns=1, **added)
+    except IntegrityError:  # another worker created the day's row in between: add to it
+        rows.update(turns=F("turns") + 1, **increments)

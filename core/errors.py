@@ -47,4 +47,16 @@ class ConflictError(DomainError):
 
 
 class RateLimitedError(DomainError):
+    """Refused for now. `retry_after` (seconds, when known) goes into the body and the API's Retry-After header."""
+
     status_code = 429
+
+    def __init__(self, message: str | None = None, *, retry_after: int | None = None, **params: Any):
+        self.retry_after = retry_after
+        super().__init__(message, retry_after=retry_after, **params)
+
+    def as_dict(self) -> dict:
+        data = super().as_dict()
+        if self.retry_after is not None:
+            data["retry_after"] = self.retry_after
+        return data

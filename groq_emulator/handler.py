@@ -282,9 +282,8 @@ class Handler(BaseHTTPRequestHandler):
     def _completion(self, body: dict[str, Any], rid: str) -> tuple[Completion, bool]:
         native = bool(body.get("tools"))
         reply = self.emu.script.next_reply()
-        split = False
+        split = reply is not None and reply.split_arguments
         if reply is not None:
-            split = reply.split_arguments
             finish = reply.finish_reason
             if not native:
                 reply = Reply(content=reply.content, reasoning=reply.reasoning)
@@ -306,6 +305,7 @@ class Handler(BaseHTTPRequestHandler):
             prompt_tokens=estimate_tokens(prompt),
             include_reasoning=body.get("include_reasoning") is not False,
         )
+        completion.cached_tokens = self.emu.prompt_cache.cached_tokens(body, completion.prompt_tokens)
         self.emu._spend(completion.usage()["total_tokens"])
         return completion, split
 

@@ -116,6 +116,7 @@ class Completion:
     prompt_tokens: int
     request_id: str
     include_reasoning: bool = True
+    cached_tokens: int = 0  # of prompt_tokens: the prefix an earlier request sent (prompt caching)
     id: str = field(default_factory=completion_id)
     created: int = field(default_factory=lambda: int(time.time()))
 
@@ -142,6 +143,7 @@ class Completion:
             "total_tokens": self.prompt_tokens + completion,
             "total_time": round(prompt_time + completion_time, 6),
             "completion_tokens_details": {"reasoning_tokens": estimate_tokens(self.reply.reasoning)},
+            "prompt_tokens_details": {"cached_tokens": self.cached_tokens},
         }
 
     def _tool_calls(self) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from .faults import Fault, Reply, Script
 from .handler import EmulatorHTTPServer, Handler
+from .prompt_cache import PromptCache
 
 
 class EmulatorServer:
@@ -22,6 +23,7 @@ class EmulatorServer:
         self.requests: list[dict[str, Any]] = []
         self.disconnects = 0  # streams/responses the client abandoned mid-way (e.g. "stop generating")
         self.script = Script()
+        self.prompt_cache = PromptCache()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._conns: set[socket.socket] = set()
@@ -87,6 +89,7 @@ class EmulatorServer:
     def reset(self) -> None:
         """Clear faults, scripted replies and recorded requests."""
         self.script.reset()
+        self.prompt_cache.reset()
         with self._lock:
             self.requests.clear()
             self.disconnects = 0

@@ -15,6 +15,7 @@ from tasks.serializers import (
     TaskCreateInputSerializer,
     TaskListFilterSerializer,
     TaskOutputSerializer,
+    TaskPageSerializer,
     TaskUpdateInputSerializer,
 )
 
@@ -24,19 +25,20 @@ def _out(request: Request, task_or_tasks, *, many: bool = False) -> dict | list:
     return TaskOutputSerializer(task_or_tasks, many=many, context={"tz": request.user.timezone}).data
 
 
+# An empty value ("?status=") is the same as leaving the filter out: the enums say so with "".
 _LIST_PARAMETERS = [
-    OpenApiParameter("status", enum=["all", "pending", "completed"], default="all"),
+    OpenApiParameter("status", enum=["", "all", "pending", "completed"], default="all"),
     OpenApiParameter(
         "due",
-        enum=list(DUE_FILTERS),
+        enum=["", *DUE_FILTERS],
         description="In your time zone. overdue: pending and past due; this_week: today through Sunday; "
         "upcoming: after today; no_date: undated.",
     ),
-    OpenApiParameter("priority", enum=Task.Priority.values),
+    OpenApiParameter("priority", enum=["", *Task.Priority.values]),
     OpenApiParameter("q", str, description="Words that must all appear in the title or description."),
     OpenApiParameter(
         "ordering",
-        enum=list(ORDERINGS),
+        enum=["", *ORDERINGS],
         description="due: soonest first, undated last; -due: latest first; priority: high first; "
         "-created: newest first (default).",
     ),
@@ -44,7 +46,7 @@ _LIST_PARAMETERS = [
 
 
 class TaskListCreateApi(APIView):
-    @extend_schema(parameters=_LIST_PARAMETERS, responses=TaskOutputSerializer(many=True))
+    @extend_schema(operation_id="tasks_list", parameters=_LIST_PARAMETERS, responses=TaskPageSerializer)
     def get(self, request: Request) -> Response:
         filters = TaskListFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

@@ -2,8 +2,9 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.openapi import documented, non_blank_text
 from tasks.dates import DUE_FILTERS, describe_repeat, due_label
-from tasks.models import Task
+from tasks.models import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, Task
 from tasks.selectors import ORDERINGS
 
 
@@ -46,32 +47,48 @@ _DUE_HELP = (
 _REPEAT_HELP = 'A repeat ("every weekday", "every 2 weeks", "monthly on the 1st") or an RRULE; null clears.'
 
 
+# What the schema states (core.openapi.documented): the services' rules, which keep their own error codes.
+_TITLE = documented(serializers.CharField, non_blank_text(TITLE_MAX_LENGTH))
+_DESCRIPTION = documented(serializers.CharField, {"type": "string", "maxLength": DESCRIPTION_MAX_LENGTH})
+# The output's own choice set, so the schema has one priority enum.
+_PRIORITY = documented(serializers.CharField, serializers.ChoiceField(choices=Task.Priority.choices))
+# Dates: the schema states the ISO forms (and "none"/"" to clear); the API also reads phrases (see the README).
+_DUE = documented(
+    serializers.CharField,
+    {
+        "oneOf": [{"type": "string", "format": "date"}, {"type": "string", "enum": ["", "none"]}],
+        "nullable": True,
+        "description": _DUE_HELP,
+    },
+)
+# Repeats: the schema states common phrases; the API reads many more, and RRULEs (see the README).
+_REPEAT = documented(
+    serializers.CharField,
+    {
+        "type": "string",
+        "enum": ["", "every day", "daily", "every weekday", "weekly", "every 2 weeks", "monthly", "yearly"],
+        "nullable": True,
+        "description": _REPEAT_HELP,
+    },
+)
+
+
 class TaskCreateInputSerializer(serializers.Serializer):
     # Length, emptiness, date and repeat rules live in tasks.services (stable codes); the serializer checks types.
-    title = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=10_000)
-    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=10_000)
-    due = serializers.CharField(
-        required=False, allow_null=True, allow_blank=True, max_length=200, help_text=_DUE_HELP
-    )
-    priority = serializers.CharField(
-        required=False, default="none", max_length=20, help_text="none, low, medium, high"
-    )
-    repeat = serializers.CharField(
-        required=False, allow_null=True, allow_blank=True, max_length=200, help_text=_REPEAT_HELP
-    )
+    title = _TITLE(allow_blank=True, trim_whitespace=False, max_length=10_000)
+    description = _DESCRIPTION(required=False, allow_blank=True, default="", max_length=10_000)
+    due = _DUE(required=False, allow_null=True, allow_blank=True, max_length=200)
+    priority = _PRIORITY(required=False, default="none", max_length=20)
+    repeat = _REPEAT(required=False, allow_null=True, allow_blank=True, max_length=200)
 
 
 class TaskUpdateInputSerializer(serializers.Serializer):
     # A field left out is left as it is (tasks.services.UNSET); null clears due and repeat.
-    title = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=10_000)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
-    due = serializers.CharField(
-        required=False, allow_null=True, allow_blank=True, max_length=200, help_text=_DUE_HELP
-    )
-    priority = serializers.CharField(required=False, max_length=20, help_text="none, low, medium, high")
-    repeat = serializers.CharField(
-        required=False, allow_null=True, allow_blank=True, max_length=200, help_text=_REPEAT_HELP
-    )
+    title = _TITLE(required=False, allow_blank=True, trim_whitespace=False, max_length=10_000)
+    description = _DESCRIPTION(required=False, allow_blank=True, max_length=10_000)
+    due = _DUE(required=False, allow_null=True, allow_blank=True, max_length=200)
+    priority = _PRIORITY(required=False, max_length=20)
+    repeat = _REPEAT(required=False, allow_null=True, allow_blank=True, max_length=200)
 
 
 class TaskListFilterSerializer(serializers.Serializer):
@@ -80,3 +97,12 @@ class TaskListFilterSerializer(serializers.Serializer):
     priority = serializers.ChoiceField(choices=Task.Priority.values, required=False)
     q = serializers.CharField(required=False, allow_blank=True, max_length=200)
     ordering = serializers.ChoiceField(choices=list(ORDERINGS), required=False)
+
+
+class TaskPageSerializer(serializers.Serializer):
+    """For the schema: one page of the task list."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = TaskOutputSerializer(many=True)

@@ -6,7 +6,7 @@ of that the endpoint is throttled per client IP (API_RATE_LOGIN)."""
 
 from django.contrib.auth import authenticate
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, inline_serializer
 from knox.models import AuthToken
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -14,9 +14,11 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from core.openapi import documented, non_blank_text
 from core.throttling import ScopedRateThrottle
 from users.errors import InvalidCredentials, LoginLockedOut, NotATokenRequest
 from users.services import user_calendar_token, user_regenerate_calendar_token, user_update_timezone
+from users.timezones import timezone_names
 from users.tokens import token_create, token_revoke_instance
 
 
@@ -29,9 +31,12 @@ class ObtainTokenApi(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
 
+    @extend_schema_serializer(component_name="TokenInput")
     class InputSerializer(serializers.Serializer):
-        username = serializers.CharField(max_length=150)
-        password = serializers.CharField(max_length=128, trim_whitespace=False)
+        username = documented(serializers.CharField, non_blank_text(150))(max_length=150)
+        password = documented(serializers.CharField, {"type": "string", "minLength": 1, "maxLength": 128})(
+            max_length=128, trim_whitespace=False
+        )
 
     def get_authenticators(self) -> list:
         if getattr(self.request, "method", None) == "DELETE":  # no request while the schema is generated
@@ -101,9 +106,12 @@ def _me(request) -> Response:
 
 
 class MeApi(APIView):
+    @extend_schema_serializer(component_name="MeInput")  # not "Input": the token's input has that name
     class InputSerializer(serializers.Serializer):
         # Validity of the zone is the service's rule (code invalid_timezone, field timezone).
-        timezone = serializers.CharField(required=False, max_length=100, allow_blank=True)
+        timezone = documented(serializers.CharField, {"type": "string", "enum": sorted(timezone_names())})(
+            required=False, max_length=100, allow_blank=True
+        )
 
     @extend_schema(responses=MeOutputSerializer)
     def get(self, request):

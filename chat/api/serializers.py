@@ -1,12 +1,18 @@
+from django.conf import settings
 from rest_framework import serializers
 
 from chat.models import Conversation, Message
+from core.openapi import documented, non_blank_text
+
+# The schema states the engine's and the services' rules (they keep their own codes: message_required …).
+_MESSAGE = documented(serializers.CharField, non_blank_text(settings.CHAT_MESSAGE_MAX_CHARS))
+_TITLE = documented(serializers.CharField, non_blank_text(200))
 
 
 class ChatInputSerializer(serializers.Serializer):
     # Size rules (1–4,096 characters after trimming) are the engine's, so every interface reports them the same
     # way: no max_length here, or a very long message would be `invalid` instead of `message_too_long`.
-    message = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    message = _MESSAGE(allow_blank=True, trim_whitespace=False)
     conversation_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
@@ -36,6 +42,9 @@ class ErrorSerializer(serializers.Serializer):
     conversation_id = serializers.IntegerField(required=False)
     response = serializers.CharField(
         required=False, help_text="Chat errors: the text that had arrived (saved)."
+    )
+    retry_after = serializers.IntegerField(
+        required=False, help_text="429: seconds until sending works again."
     )
 
 
@@ -81,4 +90,13 @@ class ConversationDetailOutputSerializer(ConversationOutputSerializer):
 
 
 class ConversationRenameInputSerializer(serializers.Serializer):
-    title = serializers.CharField(allow_blank=True, max_length=10_000)
+    title = _TITLE(allow_blank=True, max_length=10_000)
+
+
+class ConversationPageSerializer(serializers.Serializer):
+    """For the schema: one page of the conversation list."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ConversationOutputSerializer(many=True)

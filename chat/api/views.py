@@ -18,6 +18,7 @@ from chat.api.serializers import (
     ChatOutputSerializer,
     ConversationDetailOutputSerializer,
     ConversationOutputSerializer,
+    ConversationPageSerializer,
     ConversationRenameInputSerializer,
     ErrorSerializer,
     MessageOutputSerializer,
@@ -30,7 +31,11 @@ _ERRORS = {
     401: OpenApiResponse(ErrorSerializer, description="Not authenticated."),
     404: OpenApiResponse(ErrorSerializer, description="No such conversation (of yours)."),
     409: OpenApiResponse(ErrorSerializer, description="A turn is still running in this conversation."),
-    429: OpenApiResponse(ErrorSerializer, description="Too many messages; wait a minute."),
+    429: OpenApiResponse(
+        ErrorSerializer,
+        description="rate_limited (CHAT_RATE_PER_MINUTE in 60 s) or daily_quota_reached (CHAT_DAILY_TOKENS today, "
+        "UTC); `retry_after` seconds, also in Retry-After.",
+    ),
     502: OpenApiResponse(
         ErrorSerializer, description="The model failed (bad upstream answer, cut-off stream)."
     ),
@@ -124,7 +129,7 @@ async def _run_to_end(start: dict):
 
 
 class ConversationListApi(APIView):
-    @extend_schema(responses=ConversationOutputSerializer(many=True))
+    @extend_schema(operation_id="conversations_list", responses=ConversationPageSerializer)
     def get(self, request: Request) -> Response:
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(

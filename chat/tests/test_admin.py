@@ -1,9 +1,11 @@
 """Transcripts and usage in the admin."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 
+from chat import services
 from chat.models import Conversation, Message
 from chat.usage import estimate_cost
 
@@ -60,6 +62,30 @@ def test_transcript_is_read_only_and_escaped(admin_client, transcript):
     assert admin_client.get("/admin/chat/conversation/add/").status_code == 403
 
 
-def test_usage_per_user(admin_client, transcript, user):
+def test_cache_hits_cost_the_cached_price(settings):
+    settings.GROQ_PRICE_CACHED_INPUT_PER_M = 0.075
+    # 1M prompt tokens of which 600k cached: 400k × 0.15 + 600k × 0.075 = 0.105; 100k out × 0.60 = 0.06.
+    assert estimate_cost(1_000_000, 100_000, 600_000) == Decimal("0.105000") + Decimal("0.060000")
+
+
+def _spend(user, day, **usage):
+    services.usage_record(user_id=user.pk, day=datetime.date.fromisoformat(day), usage=usage)
+
+
+def test_usage_per_user_sums_the_users_days_and_survives_deletion(admin_client, transcript, user, other_user):
+    _spend(user, "2026-11-25", prompt_tokens=600_000, completion_tokens=200_000, cached_tokens=0)
+    _spend(user, "2026-11-26", prompt_tokens=400_000, completion_tokens=300_000, reasoning_tokens=7)
+    services.conversation_delete(owner=user, conversation_id=transcript.pk)  # the spend stays
     page = admin_client.get("/admin/chat/userusage/").content.decode()
-    assert user.username in page and "$0.450000" in page and "1000000" in page
+    assert user.username in page and other_user.username in page
+    assert "$0.450000" in page and "1000000" in page and "500000" in page
+    assert admin_client.get("/admin/chat/userusage/add/").status_code == 403
+
+
+def test_usage_per_day_has_a_date_hierarchy(admin_client, user):
+    _spend(user, "2026-11-25", prompt_tokens=1_000_000, completion_tokens=0, cached_tokens=1_000_000)
+    _spend(user, "2026-10-02", prompt_tokens=10, completion_tokens=10)
+    page = admin_client.get("/admin/chat/usageday/?day__year=2026&day__month=11").content.decode()
+    assert "Nov. 25, 2026" in page and "Oct. 2, 2026" not in page
+    assert "$0.075000" in page  # all cached
+    assert "day__day=25" in page  # the date hierarchy, drilled down to the month

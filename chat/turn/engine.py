@@ -83,7 +83,7 @@ class Turn:
         self._queue: asyncio.Queue[TurnEvent] = asyncio.Queue()
         self._task: asyncio.Task | None = None
         self._round = _Round()
-        self._usage: dict = {"prompt_tokens": 0, "completion_tokens": 0, "reasoning_tokens": 0}
+        self._usage: dict = dict.fromkeys(recording.USAGE_FIELDS, 0)
         self._recorder = recording.TurnRecorder(conversation=self.conversation)
         self._tools = ToolRunner(user=user, recorder=self._recorder)
         # One cancel at most, and none once the outcome is being saved: a second cancel would cut the save
@@ -163,6 +163,7 @@ class Turn:
                     user_id=self.user.pk,
                     conversation_id=self.conversation_id,
                     user_message_id=self.user_message.pk,
+                    usage=self._usage,
                 )
             except Exception:  # the lock is a lease: it expires on its own
                 logger.exception("Could not release the turn lock (conversation %s)", self.conversation_id)
@@ -301,7 +302,7 @@ class Turn:
             self._emit(TextDelta(text))
 
     def _add_usage(self, usage: dict) -> None:
-        for key in ("prompt_tokens", "completion_tokens", "reasoning_tokens"):
+        for key in recording.USAGE_FIELDS:
             self._usage[key] += usage.get(key) or 0
 
     def _wire_round(

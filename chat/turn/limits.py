@@ -1,12 +1,11 @@
 """Limits on what a user may send: message size and turns per minute. Shared by every chat interface."""
 
-import time
-
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 
 from chat import errors
+from chat.turn import rate_window
 
 
 def validate_message_text(text: object) -> str:
@@ -31,11 +30,10 @@ def _is_utf8_encodable(text: str) -> bool:
 
 
 def check_chat_rate(user: AbstractBaseUser) -> None:
-    """At most CHAT_RATE_PER_MINUTE turns per user per minute, counted in the shared cache (Redis in production)."""
-    key = f"chat-rate:{user.pk}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=120)
-    if cache.incr(key) > settings.CHAT_RATE_PER_MINUTE:
-        raise errors.ChatRateLimited()
+    """At most CHAT_RATE_PER_MINUTE turns per user in any 60 seconds (a sliding window in the shared cache, Redis
+    in production); a refusal says in how many seconds sending works again."""
+    if wait := rate_window.take(f"chat-rate:{user.pk}", settings.CHAT_RATE_PER_MINUTE):
+        raise errors.ChatRateLimited(retry_after=wait)
 
 
 def _turn_lock_key(conversation_id: int) -> str:
@@ -43,10 +41,16 @@ def _turn_lock_key(conversation_id: int) -> str:
 
 
 def acquire_turn_lock(conversation_id: int) -> None:
-    """One turn at a time per conversation (across tabs, processes and the API). Expires on its own if a
-    process dies mid-turn."""
-    if not cache.add(_turn_lock_key(conversation_id), 1, timeout=int(settings.AGENT_TIMEOUT) + 10):
+    """One turn at a time per conversation (across tabs, processes and the API). The lock is a lease of
+    CHAT_TURN_LEASE_SECONDS (AGENT_TIMEOUT + 10 by default): a worker killed mid-turn never releases it, and the
+    conversation takes messages again once it lapses (its orphaned question then shows "interrupted")."""
+    lease = max(1, round(turn_lease_seconds()))
+    if not cache.add(_turn_lock_key(conversation_id), 1, timeout=lease):
         raise errors.TurnInProgress()
+
+
+def turn_lease_seconds() -> float:
+    return settings.CHAT_TURN_LEASE_SECONDS or settings.AGENT_TIMEOUT + 10
 
 
 def release_turn_lock(conversation_id: int) -> None:

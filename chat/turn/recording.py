@@ -11,9 +11,10 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from chat import services
 from chat.models import Conversation, Message
 from chat.selectors import conversation_get, message_list_recent
+from chat.turn import quota
 from chat.turn.calls import ToolCall
 from chat.turn.events import ToolCallFinished
-from chat.turn.limits import acquire_turn_lock, check_chat_rate, release_turn_lock
+from chat.turn.limits import acquire_turn_lock, release_turn_lock
 from chat.turn.prompting import history_rows
 from chat.turn.tools import result_json
 from core import broadcast
@@ -24,7 +25,7 @@ def save_user_message(
 ) -> tuple[Message, list[Message]]:
     """The turn's first hop, all in one thread hop: the rate check, the message saved under the conversation's
     turn lock (released when the turn ends), and the newest history that can fit the token budget."""
-    check_chat_rate(user)
+    quota.check_turn_allowed(user)  # the daily token quota, then the per-minute rate
     if conversation_id is not None:
         # Not found before busy; and the lock is keyed by the real pk, whatever form the id came in.
         conversation_id = conversation_get(owner=user, conversation_id=conversation_id).pk
@@ -41,9 +42,16 @@ def save_user_message(
     return message, message_list_recent(conversation=message.conversation, limit=rows)
 
 
-def end_turn(*, user_id: int, conversation_id: int, user_message_id: int) -> None:
-    """Frees the conversation for its next message, then tells the user's tabs that its reply is saved."""
-    release_turn_lock(conversation_id)
+USAGE_FIELDS = services.USAGE_FIELDS
+
+
+def end_turn(*, user_id: int, conversation_id: int, user_message_id: int, usage: dict | None = None) -> None:
+    """The turn's last hop: adds its usage to the user's day (kept whatever happens to the conversation), frees
+    the conversation for its next message, then tells the user's tabs that its reply is saved."""
+    try:
+        services.usage_record(user_id=user_id, usage=usage or {})
+    finally:
+        release_turn_lock(conversation_id)
     broadcast.turn_finished(user_id, conversation_id=conversation_id, user_message_id=user_message_id)
 
 

@@ -15,7 +15,12 @@ GROQ_HISTORY_TOKEN_BUDGET = env.int("GROQ_HISTORY_TOKEN_BUDGET", default=6000)
 # USD per million tokens, for the admin's cost estimate.
 GROQ_PRICE_INPUT_PER_M = env.float("GROQ_PRICE_INPUT_PER_M", default=0.15)
 GROQ_PRICE_OUTPUT_PER_M = env.float("GROQ_PRICE_OUTPUT_PER_M", default=0.60)
+# Prompt-cache hits (usage.prompt_tokens_details.cached_tokens) are billed at half the input price.
+GROQ_PRICE_CACHED_INPUT_PER_M = env.float("GROQ_PRICE_CACHED_INPUT_PER_M", default=0.075)
 AGENT_TIMEOUT = env.float("AGENT_TIMEOUT", default=30.0)  # seconds for one whole chat turn
+# The turn lock's lease (seconds): a worker killed mid-turn frees its conversation after this. Unset (None): the
+# running AGENT_TIMEOUT + 10, so a turn that obeys its deadline always finishes inside its lease.
+CHAT_TURN_LEASE_SECONDS = env.float("CHAT_TURN_LEASE_SECONDS", default=None)
 AGENT_MAX_TOOL_ROUNDS = env.int("AGENT_MAX_TOOL_ROUNDS", default=5)
 AGENT_MAX_TOOL_CALLS = env.int(
     "AGENT_MAX_TOOL_CALLS", default=10
@@ -23,4 +28,6 @@ AGENT_MAX_TOOL_CALLS = env.int(
 AGENT_TOOL_ARGUMENTS_MAX_CHARS = env.int("AGENT_TOOL_ARGUMENTS_MAX_CHARS", default=8000)
 CHAT_MESSAGE_MAX_CHARS = 4096
 CHAT_WS_MAX_FRAME_BYTES = 64 * 1024
-CHAT_RATE_PER_MINUTE = env.int("CHAT_RATE_PER_MINUTE", default=20)
+CHAT_RATE_PER_MINUTE = env.int("CHAT_RATE_PER_MINUTE", default=20)  # in any 60 s (a sliding window)
+# Tokens (prompt + completion) a user may spend per UTC day, counted from chat.models.UsageDay.
+CHAT_DAILY_TOKENS = env.int("CHAT_DAILY_TOKENS", default=1_000_000)

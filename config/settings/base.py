@@ -142,11 +142,22 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Todo Assistant API",
-    "DESCRIPTION": "Tasks and the chat assistant that manages them. Errors are JSON {message, code}.",
+    "DESCRIPTION": (
+        "Tasks and the chat assistant that manages them. Errors are JSON {message, code}. "
+        "Text never holds a NUL character (refused with 400)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # A PATCH body is documented as its serializer says (conversations' PATCH requires `title`), not all-optional.
+    "COMPONENT_SPLIT_PATCH": False,
+    # Every operation's 400/401/404/429 with the {"message", "code"} body (core/openapi.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.openapi.add_error_responses",
+        "core.openapi.drop_form_bodies",
+    ],
 }
 
 # --- The assistant: GROQ_*, AGENT_*, CHAT_* --------------------------------------------------------------

@@ -73,19 +73,32 @@ class LiveDaphne:
     url: str
     env: dict[str, str]  # the server's environment: settings, database, channel layer
     log_path: Path
+    pid: int = 0  # the daphne process (a test may kill it)
 
 
 @contextlib.contextmanager
 def live_daphne(
-    tmp: Path, *, suffix: str, users: list[str], password: str, env: dict[str, str]
+    tmp: Path,
+    *,
+    suffix: str,
+    users: list[str],
+    password: str,
+    env: dict[str, str],
+    share_with: LiveDaphne | None = None,
 ) -> Iterator[LiveDaphne]:
-    """Migrate a fresh database, create `users` (all with `password`), serve it with daphne until the block ends."""
-    database_url, pg_name = server_database(tmp, suffix)
+    """Migrate a fresh database, create `users` (all with `password`), serve it with daphne until the block ends.
+    `share_with`: a second worker on that server's database and Redis (no setup of its own)."""
+    if share_with is None:
+        database_url, pg_name = server_database(tmp, suffix)
+        redis_url = server_redis()
+    else:
+        database_url, pg_name = share_with.env["DATABASE_URL"], None
+        redis_url = share_with.env["REDIS_URL"]
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": database_url,
-        "REDIS_URL": server_redis(),
+        "REDIS_URL": redis_url,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_DEBUG": "false",
         "PYTHONUNBUFFERED": "1",
@@ -99,9 +112,14 @@ def live_daphne(
         f"    get_user_model().objects.create_user(name, password={password!r})\n"
     )
     try:
-        subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c", setup], cwd=REPO, env=env, check=True, timeout=120
-        )
+        if share_with is None:
+            subprocess.run(
+                [sys.executable, "manage.py", "shell", "-c", setup],
+                cwd=REPO,
+                env=env,
+                check=True,
+                timeout=120,
+            )
         with daphne_process(env, tmp / f"{suffix}-daphne.log") as server:
             yield server
     finally:
@@ -134,7 +152,7 @@ def daphne_process(env: dict[str, str], log_path: Path) -> Iterator[LiveDaphne]:
             )
         url = f"http://127.0.0.1:{port}"
         _wait_until_up(server, url, log_path)
-        yield LiveDaphne(url, env, log_path)
+        yield LiveDaphne(url, env, log_path, server.pid)
     finally:
         if server is not None:
             server.terminate()

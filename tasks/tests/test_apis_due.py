@@ -149,7 +149,9 @@ def test_the_filters_are_in_the_openapi_schema(token_client):
     response = token_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     schema = response.json()
     params = {p["name"]: p for p in schema["paths"]["/api/tasks/"]["get"]["parameters"]}
+    # "" is listed too: an empty value is the same as leaving the filter out.
     assert set(params["due"]["schema"]["enum"]) == {
+        "",
         "overdue",
         "today",
         "tomorrow",
@@ -157,8 +159,8 @@ def test_the_filters_are_in_the_openapi_schema(token_client):
         "upcoming",
         "no_date",
     }
-    assert set(params["ordering"]["schema"]["enum"]) == {"due", "-due", "priority", "-created"}
-    assert set(params["priority"]["schema"]["enum"]) == {"none", "low", "medium", "high"}
+    assert set(params["ordering"]["schema"]["enum"]) == {"", "due", "-due", "priority", "-created"}
+    assert set(params["priority"]["schema"]["enum"]) == {"", "none", "low", "medium", "high"}
     assert "q" in params
     task = schema["components"]["schemas"]["TaskOutput"]["properties"]
     assert {"due_date", "due_time", "due_label", "priority", "repeat", "recurrence"} <= set(task)
