@@ -10,9 +10,9 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.template.loader import render_to_string
 
-from chat.selectors import conversation_get, conversation_list, message_list
+from chat.selectors import conversation_get, conversation_list, message_page
 from chat.turn.limits import turn_running
-from chat.web.transcript import transcript_bubbles
+from chat.web.transcript import earlier_page_url, transcript_bubbles
 
 
 def notice_html(message: str, *, draft: str = "", reset_composer: bool = True) -> str:
@@ -31,13 +31,14 @@ def notice_html(message: str, *, draft: str = "", reset_composer: bool = True) -
 
 
 def transcript_html(owner: AbstractBaseUser, conversation_id: int) -> str:
-    """The saved transcript of one of the owner's conversations, swapped over the page's (after a reconnect)."""
+    """The newest page of one of the owner's conversations, swapped over the page's (after a reconnect)."""
     conversation = conversation_get(owner=owner, conversation_id=conversation_id)
-    bubbles = transcript_bubbles(message_list(conversation=conversation))
+    messages, earlier = message_page(conversation=conversation)
     return render_to_string(
         "chat/frames/transcript.html",
         {
-            "bubbles": bubbles,
+            "bubbles": transcript_bubbles(messages),
+            "earlier_url": earlier_page_url(conversation.pk, earlier),
             "reply_pending": turn_running(conversation.pk),
             "busy": False,
             "max_chars": settings.CHAT_MESSAGE_MAX_CHARS,

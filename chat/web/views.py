@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from chat.selectors import conversation_get, conversation_list, message_list
+from chat.selectors import conversation_get, conversation_list, message_page
 from chat.services import conversation_delete, conversation_rename
 from chat.turn.limits import turn_running
-from chat.web.transcript import transcript_bubbles
+from chat.web.transcript import earlier_page_url, transcript_bubbles
 from core.errors import DomainError, NotFoundError
 from core.http import login_required, redirect_back
 from core.ids import parse_id
@@ -40,22 +40,41 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
 
 
 def _chat_page(request: HttpRequest, conversation_id: object | None) -> HttpResponse:
-    conversation, bubbles = None, []
+    conversation, bubbles, earlier_url = None, [], ""
     if conversation_id is not None:
         try:
             conversation = conversation_get(owner=request.user, conversation_id=conversation_id)
         except NotFoundError:
             raise Http404("No such conversation.") from None
-        bubbles = transcript_bubbles(message_list(conversation=conversation))
+        messages, earlier = message_page(conversation=conversation)
+        bubbles, earlier_url = transcript_bubbles(messages), earlier_page_url(conversation.pk, earlier)
     context = {
         "conversation": conversation,
         "conversations": conversation_list(owner=request.user),
         "bubbles": bubbles,
+        "earlier_url": earlier_url,
         "reply_pending": conversation is not None and turn_running(conversation.pk),
         "max_chars": settings.CHAT_MESSAGE_MAX_CHARS,
         **task_panel_context(request.user),
     }
     return render(request, "chat/page.html", context)
+
+
+@require_GET
+@login_required
+def conversation_earlier(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """ "Load earlier": the page of the transcript before message `?before=` (it replaces the button)."""
+    try:
+        conversation = conversation_get(owner=request.user, conversation_id=conversation_id)
+    except NotFoundError:
+        raise Http404("No such conversation.") from None
+    messages, earlier = message_page(conversation=conversation, before=request.GET.get("before", ""))
+    context = {
+        "bubbles": transcript_bubbles(messages),
+        "earlier_url": earlier_page_url(conversation.pk, earlier),
+        "earlier_page": True,
+    }
+    return render(request, "chat/_transcript_messages.html", context)
 
 
 # --- Conversations ------------------------------------------------------------------------------------------

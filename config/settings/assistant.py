@@ -24,3 +24,8 @@ AGENT_TOOL_ARGUMENTS_MAX_CHARS = env.int("AGENT_TOOL_ARGUMENTS_MAX_CHARS", defau
 CHAT_MESSAGE_MAX_CHARS = 4096
 CHAT_WS_MAX_FRAME_BYTES = 64 * 1024
 CHAT_RATE_PER_MINUTE = env.int("CHAT_RATE_PER_MINUTE", default=20)
+# The largest frame the server sends on the chat websocket; a bigger one becomes a "too large" notice.
+CHAT_WS_MAX_SERVER_FRAME_BYTES = env.int("CHAT_WS_MAX_SERVER_FRAME_BYTES", default=256 * 1024)
+# stop / view / malformed frames one socket may send per window; more are ignored (one notice).
+CHAT_WS_CONTROL_FRAMES = env.int("CHAT_WS_CONTROL_FRAMES", default=20)
+CHAT_WS_CONTROL_WINDOW_SECONDS = env.float("CHAT_WS_CONTROL_WINDOW_SECONDS", default=10.0)
