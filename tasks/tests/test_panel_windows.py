@@ -29,13 +29,15 @@ def frozen_clock():
         yield
 
 
-def many_tasks(owner, n: int = 1500, *, title: str = "Task", description: str = "") -> None:
+def many_tasks(
+    owner, n: int = 1500, *, title: str = "Task", description: str = "", today: dt.date = TODAY
+) -> None:
     """n tasks spread over every section (a sixth each: overdue, today, upcoming, later, no date, completed)."""
     due = [
-        TODAY - dt.timedelta(days=3),
-        TODAY,
-        TODAY + dt.timedelta(days=2),
-        TODAY + dt.timedelta(days=30),
+        today - dt.timedelta(days=3),
+        today,
+        today + dt.timedelta(days=2),
+        today + dt.timedelta(days=30),
         None,
     ]
     tasks = []
@@ -46,7 +48,7 @@ def many_tasks(owner, n: int = 1500, *, title: str = "Task", description: str = 
                 owner=owner,
                 title=f"{title} {i}",
                 description=description,
-                due_date=due[kind] if kind < 5 else TODAY,
+                due_date=due[kind] if kind < 5 else today,
                 completed=kind == 5,
                 completed_at=INSTANT - dt.timedelta(minutes=i) if kind == 5 else None,
             )
