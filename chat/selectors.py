@@ -1,13 +1,18 @@
 """Reads of conversations and messages, always scoped to the owner."""
 
+from __future__ import annotations
+
 import datetime
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from chat.errors import ConversationNotFound
 from chat.models import Conversation, Message, UsageDay
 from core.ids import parse_id
+
+TRANSCRIPT_PAGE = 100  # messages on one page of a transcript ("Load earlier" for the page before)
+TRANSCRIPT_PAGE_CHARS = 60_000  # and about this much text (content, reasoning, tool calls)
 
 
 def conversation_list(*, owner: AbstractBaseUser) -> QuerySet[Conversation]:
@@ -42,3 +47,53 @@ def usage_tokens_on(*, user: AbstractBaseUser, day: datetime.date) -> int:
     """Tokens (prompt + completion) the user spent on that day, from their usage row (0 before their first turn)."""
     row = UsageDay.objects.filter(user=user, day=day).values("prompt_tokens", "completion_tokens").first()
     return row["prompt_tokens"] + row["completion_tokens"] if row else 0
+
+
+def _before(message: Message) -> Q:
+    return Q(created_at__lt=message.created_at) | Q(created_at=message.created_at, id__lt=message.pk)
+
+
+def _size(message: Message) -> int:
+    return len(message.content) + len(message.reasoning or "") + len(str(message.tool_calls or ""))
+
+
+def message_page(
+    *,
+    conversation: Conversation,
+    before: object = None,
+    limit: int = TRANSCRIPT_PAGE,
+    max_chars: int = TRANSCRIPT_PAGE_CHARS,
+) -> tuple[list[Message], int | None]:
+    """The newest messages before message `before` (None: the end of the transcript), in order, and the `before`
+    of the page preceding it (None when this page reaches the start).
+
+    A page holds at most `limit` messages and about `max_chars` of text, and always starts at a user message, so
+    a turn is never split — unless one turn alone is bigger, which then makes the page by itself. A `before`
+    that is not a message of this conversation gives an empty page (the caller has checked ownership via
+    conversation_get).
+    """
+    messages = conversation.messages.all()
+    if before is not None:
+        anchor = messages.filter(pk=parse_id(before)).first() if parse_id(before) else None
+        if anchor is None:
+            return [], None
+        messages = messages.filter(_before(anchor))
+    newest = list(messages.order_by("-created_at", "-id")[:limit])
+    start, used = None, 0
+    for i, message in enumerate(newest):
+        used += _size(message)
+        if start is not None and used > max_chars:
+            break
+        if message.role == Message.Role.USER:
+            start = i
+    if (
+        start is None and newest
+    ):  # no turn begins inside the window: take the rest of this turn, back to its start
+        for message in messages.filter(_before(newest[-1])).order_by("-created_at", "-id").iterator(50):
+            newest.append(message)
+            if message.role == Message.Role.USER:
+                break
+        start = len(newest) - 1
+    page = newest[: start + 1][::-1] if newest else []
+    earlier = bool(page) and messages.filter(_before(page[0])).exists()
+    return page, page[0].pk if earlier else None

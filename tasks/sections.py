@@ -2,14 +2,15 @@
 
 Pending tasks fall into exactly one of: Overdue (due before now: an earlier day, or today at a time that has
 passed — the same rule as `task_list(due="overdue")`), Today, Upcoming (the next 7 days), Later, No date.
-Completed tasks form a section of their own, most recently completed first. Each task comes with the text the
-panel shows for it: its short due ("Today 17:00", "Tomorrow", "Fri 4 Dec") and its repeat ("every Monday").
+Completed tasks form a section of their own, most recently completed first. The panel shows a window of each
+section (`SECTION_WINDOW` tasks, "Show more" for the next) with its real total; the queries are tasks.selectors'
+(`task_section`, `task_section_counts`), which follow `section_key`. Each task comes with the text the panel shows
+for it: its short due ("Today 17:00", "Tomorrow", "Fri 4 Dec") and its repeat ("every Monday").
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -19,7 +20,10 @@ from tasks.clock import local_now
 from tasks.dates import describe_repeat, short_due
 from tasks.models import Task
 
-UPCOMING_DAYS = 7
+UPCOMING_DAYS = selectors.UPCOMING_DAYS
+# Tasks per section on the panel ("Show more" loads the next as many). A row is ~0.9-1 KB of HTML, so six full
+# sections of 50 (~300 KB) would not fit one 256 KB websocket frame; 30 each is about 170 KB.
+SECTION_WINDOW = 30
 # (key, heading) in the order the panel shows them.
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("overdue", "Overdue"),
@@ -43,15 +47,30 @@ class PanelItem:
 
 @dataclass
 class Section:
+    """One section's window: `items` from position `offset` of the `total` tasks it holds."""
+
     key: str
     title: str
     items: list[PanelItem] = field(default_factory=list)
+    total: int = 0
+    offset: int = 0
+    rows: list = field(default_factory=list)  # the items' rendered rows (tasks.panel fills them)
+
+    @property
+    def next_offset(self) -> int | None:
+        """Where "Show more" continues, or None when the window reaches the end."""
+        end = self.offset + len(self.items)
+        return end if end < self.total else None
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.total - self.offset - len(self.items))
 
 
 @dataclass(frozen=True)
 class PanelSections:
     pending: list[Section]  # only the sections that have tasks, in SECTIONS order
-    completed: list[PanelItem]
+    completed: Section
     pending_count: int
 
 
@@ -87,27 +106,43 @@ def panel_item(task: Task, *, now: dt.datetime) -> PanelItem:
     )
 
 
-def group_tasks(tasks: Iterable[Task], *, now: dt.datetime) -> PanelSections:
-    """Group tasks already ordered by due (dated first, by date and time; undated newest first)."""
-    sections = {key: Section(key, title) for key, title in SECTIONS}
-    completed: list[PanelItem] = []
-    for task in tasks:
-        item = panel_item(task, now=now)
-        if task.completed:
-            completed.append(item)
-        else:
-            sections[section_key(task, now)].items.append(item)
-    completed.sort(key=lambda item: item.task.completed_at or item.task.created_at, reverse=True)
-    pending = [section for section in sections.values() if section.items]
+def section_window(
+    *, owner: AbstractBaseUser, key: str, offset: int = 0, limit: int = SECTION_WINDOW, now: dt.datetime
+) -> list[PanelItem]:
+    """`limit` of the owner's tasks in section `key` from position `offset` (one query)."""
+    tasks = selectors.task_section(owner=owner, section=key, now=now)[offset : offset + limit]
+    return [panel_item(task, now=now) for task in tasks]
+
+
+def panel_sections(
+    *, owner: AbstractBaseUser, now: dt.datetime | None = None, limit: int = SECTION_WINDOW
+) -> PanelSections:
+    """The first `limit` tasks of each section with every section's real total, in the owner's zone (one
+    query for the counts, one per non-empty section)."""
+    now = local_now(owner.timezone, now)
+    counts = selectors.task_section_counts(owner=owner, now=now)
+
+    def section(key: str, title: str) -> Section:
+        items = section_window(owner=owner, key=key, limit=limit, now=now) if counts[key] else []
+        return Section(key, title, items, total=counts[key])
+
+    pending = [section(key, title) for key, title in SECTIONS if counts[key]]
     return PanelSections(
-        pending=pending, completed=completed, pending_count=sum(len(s.items) for s in pending)
+        pending=pending,
+        completed=section("completed", "Completed"),
+        pending_count=sum(counts[key] for key, _ in SECTIONS),
     )
 
 
-def panel_sections(*, owner: AbstractBaseUser, now: dt.datetime | None = None) -> PanelSections:
-    """The owner's live tasks in sections, in their zone (one query)."""
-    tasks = selectors.task_list(owner=owner, ordering="due")
-    return group_tasks(tasks, now=local_now(owner.timezone, now))
+def section_page(*, owner: AbstractBaseUser, key: str, offset: int, limit: int = SECTION_WINDOW) -> Section:
+    """The next window of one section ("Show more"); an unknown key is a ValueError."""
+    titles = dict((*SECTIONS, ("completed", "Completed")))
+    if key not in titles:
+        raise ValueError(f"unknown panel section {key!r}")
+    now = local_now(owner.timezone)
+    total = selectors.task_section(owner=owner, section=key, now=now).count()
+    items = section_window(owner=owner, key=key, offset=offset, limit=limit, now=now)
+    return Section(key, titles[key], items, total=total, offset=offset)
 
 
 def task_panel_item(*, owner: AbstractBaseUser, task_id: object) -> PanelItem:

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 
 from core.ids import parse_id
 from tasks import errors
@@ -119,3 +120,44 @@ def task_counts(*, owner: AbstractBaseUser) -> dict[str, int]:
         completed=Count("id", filter=Q(completed=True)),
     )
     return {"pending": counts["pending"], "completed": counts["completed"]}
+
+
+# --- The task panel's sections (tasks.sections names and orders them) ---------------------------------------
+PANEL_SECTIONS: tuple[str, ...] = ("overdue", "today", "upcoming", "later", "no_date", "completed")
+UPCOMING_DAYS = 7
+
+
+def _section_filter(section: str, now: dt.datetime) -> Q:
+    """The rule of tasks.sections.section_key as a query, at `now` (aware, in the owner's zone)."""
+    today, time_now = now.date(), now.time().replace(tzinfo=None)
+    if section == "completed":
+        return Q(completed=True)
+    pending = Q(completed=False)
+    if section == "overdue":
+        return pending & (Q(due_date__lt=today) | Q(due_date=today, due_time__lt=time_now))
+    if section == "today":
+        return pending & Q(due_date=today) & (Q(due_time__isnull=True) | Q(due_time__gte=time_now))
+    if section == "upcoming":
+        return pending & Q(due_date__gt=today, due_date__lte=today + dt.timedelta(days=UPCOMING_DAYS))
+    if section == "later":
+        return pending & Q(due_date__gt=today + dt.timedelta(days=UPCOMING_DAYS))
+    if section == "no_date":
+        return pending & Q(due_date__isnull=True)
+    raise errors.InvalidDueFilter(value=section)
+
+
+def task_section(*, owner: AbstractBaseUser, section: str, now: dt.datetime) -> QuerySet[Task]:
+    """The owner's live tasks in one panel section, in the panel's order (pending: by due; completed: most
+    recently completed first). Callers slice it (the panel shows a window at a time)."""
+    qs = Task.objects.filter(_section_filter(section, now), owner=owner, deleted_at__isnull=True)
+    if section == "completed":
+        return qs.order_by(Coalesce("completed_at", "created_at").desc(), "-id")
+    return qs.order_by(*_ordering("due"))
+
+
+def task_section_counts(*, owner: AbstractBaseUser, now: dt.datetime) -> dict[str, int]:
+    """How many live tasks each panel section holds, in one query."""
+    counts = Task.objects.filter(owner=owner, deleted_at__isnull=True).aggregate(
+        **{key: Count("id", filter=_section_filter(key, now)) for key in PANEL_SECTIONS}
+    )
+    return {key: counts[key] for key in PANEL_SECTIONS}

@@ -7,6 +7,7 @@ from tasks import feeds, views
 urlpatterns = [
     path("calendar/<str:token>.ics", feeds.calendar_feed, name="calendar-feed"),
     path("tasks/panel/", views.task_panel, name="panel-tasks"),
+    path("tasks/section/<slug:key>/", views.task_section, name="panel-task-section"),
     path("tasks/add/", views.task_add, name="panel-task-add"),
     path("tasks/<int:task_id>/", views.task_item, name="panel-task-item"),
     path("tasks/<int:task_id>/edit/", views.task_edit, name="panel-task-edit"),

@@ -11,9 +11,10 @@ from django_htmx.http import reswap, retarget
 
 from core.errors import DomainError
 from core.http import login_required, redirect_back
+from core.ids import parse_id
 from tasks import selectors, services
 from tasks.forms import TaskFieldsForm
-from tasks.panel import Editing, task_edit_html, task_item_html, task_panel_html
+from tasks.panel import Editing, task_edit_html, task_item_html, task_panel_html, task_section_html
 from tasks.sections import task_panel_item
 
 EDIT_FIELDS = ("title", "description", "due_date", "due_time", "priority", "repeat")
@@ -68,6 +69,17 @@ task_restore = _task_action(services.task_restore)
 def task_panel(request: HttpRequest) -> HttpResponse:
     """The body again (after the user's time zone changed, its sections move)."""
     return _panel_response(request)
+
+
+@require_GET
+@login_required
+def task_section(request: HttpRequest, key: str) -> HttpResponse:
+    """ "Show more": the next window of one section (`?offset=`), only ever the user's own tasks."""
+    offset = parse_id(request.GET.get("offset")) or 0
+    try:
+        return HttpResponse(task_section_html(request.user, key=key, offset=offset))
+    except ValueError:
+        raise Http404("No such section.") from None
 
 
 @require_POST

@@ -34,6 +34,7 @@ from django.conf import settings
 from chat.turn.engine import Turn, start_turn
 from chat.turn.limits import turn_running
 from chat.web import fragments
+from chat.web.frames import ALLOW, NOTICE, ControlFrameLimiter, bounded_frame
 from chat.web.streams import RESYNC, SHOW, StreamFollower, TurnStream
 from core.broadcast import (
     conversation_control_group,
@@ -65,6 +66,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.follower = StreamFollower()
         self.watching: str | None = None  # the group of the conversation shown (its live frames)
         self._page_busy = False  # the page's composer shows someone else's live turn (busy, with Stop)
+        self._control = ControlFrameLimiter()  # stop / view / malformed frames (chat.web.frames)
         # Accept, then close with an application code: a refused handshake would look like a network error
         # (1006) to the browser, and the HTMX ws extension would keep reconnecting.
         await self.accept()
@@ -102,6 +104,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
             else len(bytes_data or b"")
         )
         if size > settings.CHAT_WS_MAX_FRAME_BYTES:
+            if await self._control_limited():
+                return
             await self._notice(
                 f"That message is too large to send (over {settings.CHAT_WS_MAX_FRAME_BYTES // 1024} KB)."
             )
@@ -110,6 +114,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
             frame = json.loads(text_data) if text_data is not None else None
         except json.JSONDecodeError:
             frame = None
+        control = (
+            not isinstance(frame, dict) or frame.get("action") in ("stop", "view") or not _encodable(frame)
+        )
+        if control and await self._control_limited():
+            return
         if not isinstance(frame, dict):
             await self._notice("That message could not be read. Please reload the page.")
             return
@@ -134,6 +143,19 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 conversation_control_group(self.user.pk, conversation_id),
                 turn_stop(conversation_id=conversation_id),
             )
+
+    async def _control_limited(self) -> bool:
+        """Over this socket's control-frame budget: ignore the frame (the first ignored one gets a notice)."""
+        verdict = self._control.check()
+        if verdict == NOTICE:
+            await self._notice("Too many requests from this page; some were ignored.", reset_composer=False)
+        return verdict != ALLOW
+
+    async def send(self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False):
+        """Every frame to the browser passes the size guard (chat.web.frames.bounded_frame)."""
+        if text_data is not None:
+            text_data = bounded_frame(text_data)
+        await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
 
     async def _view(self, conversation_id: int | None) -> None:
         self.viewing = conversation_id

@@ -10,10 +10,10 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.template.loader import render_to_string
 
-from chat.selectors import conversation_get, conversation_list, message_list
+from chat.selectors import conversation_get, conversation_list, message_page
 from chat.turn.limits import turn_running
 from chat.web.snapshots import LiveSnapshot, live_snapshot, live_transcript_bubbles
-from chat.web.transcript import transcript_bubbles
+from chat.web.transcript import earlier_page_url, transcript_bubbles
 
 
 def notice_html(message: str, *, draft: str = "", reset_composer: bool = True) -> str:
@@ -35,11 +35,12 @@ def transcript_html(owner: AbstractBaseUser, conversation_id: int, *, reset_comp
     """The saved transcript of one of the owner's conversations, swapped over the page's (after a reconnect);
     with the idle composer when the page's was busy showing a live turn that ended unseen."""
     conversation = conversation_get(owner=owner, conversation_id=conversation_id)
-    bubbles = transcript_bubbles(message_list(conversation=conversation))
+    messages, earlier = message_page(conversation=conversation)
     return render_to_string(
         "chat/frames/transcript.html",
         {
-            "bubbles": bubbles,
+            "bubbles": transcript_bubbles(messages),
+            "earlier_url": earlier_page_url(conversation.pk, earlier),
             "reply_pending": turn_running(conversation.pk),
             "reset_composer": reset_composer,
             "busy": False,
@@ -55,10 +56,12 @@ def live_transcript_html(owner: AbstractBaseUser, conversation_id: int) -> tuple
     snapshot = live_snapshot(owner_id=owner.pk, conversation_id=conversation.pk)
     if snapshot is None:
         return None
+    messages, earlier = message_page(conversation=conversation)
     html = render_to_string(
         "chat/frames/live_transcript.html",
         {
-            "bubbles": live_transcript_bubbles(message_list(conversation=conversation), snapshot),
+            "bubbles": live_transcript_bubbles(messages, snapshot),
+            "earlier_url": earlier_page_url(conversation.pk, earlier),
             "max_chars": settings.CHAT_MESSAGE_MAX_CHARS,
         },
     )

@@ -11,11 +11,25 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from chat.models import Message
 from chat.turn.tools import parse_arguments
 from chat.web.rendering import render_markdown
+
+TOOL_DISPLAY_MAX_CHARS = 2000  # per argument, per result, per summary on a tool card (the rest is "…")
+TOOL_DISPLAY_MAX_ARGS = 12
+
+
+def clip(text: str, limit: int = TOOL_DISPLAY_MAX_CHARS) -> str:
+    """`text` cut to `limit` characters, with an ellipsis when cut (display only; what was saved is whole)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def earlier_page_url(conversation_id: int, before: int | None) -> str:
+    """Where "Load earlier" fetches the page before message `before` ("" at the start of the transcript)."""
+    return f"{reverse('conversation-earlier', args=[conversation_id])}?before={before}" if before else ""
 
 
 def bubble_key(user_message_id: int) -> str:
@@ -42,10 +56,13 @@ class ToolCard:
 
     @property
     def params_items(self) -> list[tuple[str, str]]:
-        return [
-            (str(k), v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
-            for k, v in self.params.items()
+        items = [
+            (clip(str(k), 100), clip(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)))
+            for k, v in list(self.params.items())[:TOOL_DISPLAY_MAX_ARGS]
         ]
+        if len(self.params) > TOOL_DISPLAY_MAX_ARGS:
+            items.append(("…", f"{len(self.params) - TOOL_DISPLAY_MAX_ARGS} more"))
+        return items
 
     @property
     def summary(self) -> str:
@@ -54,10 +71,12 @@ class ToolCard:
         if result is None:
             return "Running…"
         if "error" in result:
-            return str(result.get("message") or result["error"])
+            return clip(str(result.get("message") or result["error"]))
         if "task_id" in result:
             title = f" “{result['title']}”" if result.get("title") else ""
-            return f"{str(result.get('status') or 'done').capitalize()}: task #{result['task_id']}{title}"
+            return clip(
+                f"{str(result.get('status') or 'done').capitalize()}: task #{result['task_id']}{title}"
+            )
         if isinstance(result.get("tasks"), list):
             total = result.get("total", len(result["tasks"]))
             return f"{total} task{'' if total == 1 else 's'} found"
@@ -65,7 +84,9 @@ class ToolCard:
 
     @property
     def result_json(self) -> str:
-        return json.dumps(self.result, ensure_ascii=False, indent=2) if self.result is not None else ""
+        if self.result is None:
+            return ""
+        return clip(json.dumps(self.result, ensure_ascii=False, indent=2))
 
 
 @dataclass

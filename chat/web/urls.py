@@ -5,6 +5,7 @@ from chat.web import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("c/<int:conversation_id>/", views.conversation_detail, name="conversation"),
+    path("c/<int:conversation_id>/earlier/", views.conversation_earlier, name="conversation-earlier"),
     path("c/<int:conversation_id>/rename/", views.conversation_rename_view, name="conversation-rename"),
     path("c/<int:conversation_id>/delete/", views.conversation_delete_view, name="conversation-delete"),
 ]

@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from chat.selectors import conversation_get, conversation_list, message_list
+from chat.selectors import conversation_get, conversation_list, message_page
 from chat.services import conversation_delete, conversation_rename
 from chat.turn.limits import turn_running
 from chat.web.snapshots import live_snapshot, live_transcript_bubbles
-from chat.web.transcript import transcript_bubbles
+from chat.web.transcript import earlier_page_url, transcript_bubbles
 from core.errors import DomainError, NotFoundError
 from core.http import login_required, redirect_back
 from core.ids import parse_id
@@ -41,13 +41,14 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
 
 
 def _chat_page(request: HttpRequest, conversation_id: object | None) -> HttpResponse:
-    conversation, bubbles, live = None, [], None
+    conversation, bubbles, live, earlier_url = None, [], None, ""
     if conversation_id is not None:
         try:
             conversation = conversation_get(owner=request.user, conversation_id=conversation_id)
         except NotFoundError:
             raise Http404("No such conversation.") from None
-        messages = message_list(conversation=conversation)
+        messages, earlier = message_page(conversation=conversation)
+        earlier_url = earlier_page_url(conversation.pk, earlier)
         # A reply streaming now (in another tab, on any worker) shows as far as it has got; the socket continues it.
         live = live_snapshot(owner_id=request.user.pk, conversation_id=conversation.pk)
         bubbles = live_transcript_bubbles(messages, live) if live else transcript_bubbles(messages)
@@ -56,11 +57,29 @@ def _chat_page(request: HttpRequest, conversation_id: object | None) -> HttpResp
         "conversations": conversation_list(owner=request.user),
         "bubbles": bubbles,
         "turn_live": live is not None,
+        "earlier_url": earlier_url,
         "reply_pending": conversation is not None and turn_running(conversation.pk),
         "max_chars": settings.CHAT_MESSAGE_MAX_CHARS,
         **task_panel_context(request.user),
     }
     return render(request, "chat/page.html", context)
+
+
+@require_GET
+@login_required
+def conversation_earlier(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """ "Load earlier": the page of the transcript before message `?before=` (it replaces the button)."""
+    try:
+        conversation = conversation_get(owner=request.user, conversation_id=conversation_id)
+    except NotFoundError:
+        raise Http404("No such conversation.") from None
+    messages, earlier = message_page(conversation=conversation, before=request.GET.get("before", ""))
+    context = {
+        "bubbles": transcript_bubbles(messages),
+        "earlier_url": earlier_page_url(conversation.pk, earlier),
+        "earlier_page": True,
+    }
+    return render(request, "chat/_transcript_messages.html", context)
 
 
 # --- Conversations ------------------------------------------------------------------------------------------

@@ -31,3 +31,8 @@ CHAT_WS_MAX_FRAME_BYTES = 64 * 1024
 CHAT_RATE_PER_MINUTE = env.int("CHAT_RATE_PER_MINUTE", default=20)  # in any 60 s (a sliding window)
 # Tokens (prompt + completion) a user may spend per UTC day, counted from chat.models.UsageDay.
 CHAT_DAILY_TOKENS = env.int("CHAT_DAILY_TOKENS", default=1_000_000)
+# The largest frame the server sends on the chat websocket; a bigger one becomes a "too large" notice.
+CHAT_WS_MAX_SERVER_FRAME_BYTES = env.int("CHAT_WS_MAX_SERVER_FRAME_BYTES", default=256 * 1024)
+# stop / view / malformed frames one socket may send per window; more are ignored (one notice).
+CHAT_WS_CONTROL_FRAMES = env.int("CHAT_WS_CONTROL_FRAMES", default=20)
+CHAT_WS_CONTROL_WINDOW_SECONDS = env.float("CHAT_WS_CONTROL_WINDOW_SECONDS", default=10.0)

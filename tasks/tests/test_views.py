@@ -90,7 +90,7 @@ def test_sections_are_computed_in_the_owners_zone(zone, expected):
     assert [s.key for s in sections.pending] == [
         k for k in ("overdue", "today", "upcoming", "later", "no_date") if k in expected
     ]
-    assert [i.task.title for i in sections.completed] == ["Done"]
+    assert [i.task.title for i in sections.completed.items] == ["Done"]
     assert sections.pending_count == 7
 
 

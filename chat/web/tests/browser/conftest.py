@@ -44,9 +44,12 @@ def _unavailable(reason: str) -> None:
 
 
 class LiveServer:
-    def __init__(self, url: str, emulator: EmulatorServer, users: list[str]):
+    def __init__(
+        self, url: str, emulator: EmulatorServer, users: list[str], env: dict[str, str] | None = None
+    ):
         self.url = url
         self.emulator = emulator
+        self.env = env or {}  # the server's environment (its database), for setup scripts
         self._users = iter(users)
 
     def new_user(self) -> str:
@@ -69,7 +72,7 @@ def chat_server(tmp_path_factory):
     try:
         with live_daphne(tmp, suffix="browser", users=USERS, password=PASSWORD, env=env) as server:
             try:
-                yield LiveServer(server.url, emulator, USERS)
+                yield LiveServer(server.url, emulator, USERS, server.env)
             finally:
                 if os.environ.get("BROWSER_SERVER_LOG"):
                     shutil.copy(server.log_path, os.environ["BROWSER_SERVER_LOG"])
