@@ -57,7 +57,8 @@ class TurnStream:
 
     @property
     def done(self) -> bool:
-        return self._task is None or self._task.done()
+        """The turn's last frame went out (its bookkeeping — snapshot, group — may still be finishing)."""
+        return self._task is None or self._task.done() or self._relay.live.ended
 
     async def _run(self) -> None:
         control = asyncio.create_task(self._listen_for_stop())
@@ -124,8 +125,10 @@ class TurnStream:
                 if message.get("type") == broadcast.TURN_STOP:
                     self.turn.stop()
         finally:
-            with contextlib.suppress(Exception):
-                await layer.group_discard(self._control_group, channel)
+            # Bounded: on Redis a cancelled receive may still hold a pooled connection for a moment, and the turn's
+            # end must never wait on it (the group entry expires on its own).
+            with contextlib.suppress(Exception, asyncio.TimeoutError):
+                await asyncio.wait_for(layer.group_discard(self._control_group, channel), timeout=2)
 
 
 SHOW, SKIP, RESYNC = "show", "skip", "resync"
