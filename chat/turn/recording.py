@@ -38,6 +38,27 @@ def save_user_message(
     return message, list(message_list(conversation=message.conversation))
 
 
+def save_retry(
+    user: AbstractBaseUser, conversation_id: object, message_id: object, text: str | None
+) -> tuple[Message, list[Message]]:
+    """Regenerate (no text) or edit (a text) the conversation's last question, under its turn lock."""
+    conversation_id = conversation_get(owner=user, conversation_id=conversation_id).pk
+    acquire_turn_lock(conversation_id)
+    try:
+        if text is None:
+            message = services.reply_replace(
+                owner=user, conversation_id=conversation_id, message_id=message_id
+            )
+        else:
+            message = services.user_message_edit(
+                owner=user, conversation_id=conversation_id, message_id=message_id, content=text
+            )
+    except BaseException:
+        release_turn_lock(conversation_id)
+        raise
+    return message, list(message_list(conversation=message.conversation))
+
+
 def end_turn(*, user_id: int, conversation_id: int, user_message_id: int) -> None:
     """Frees the conversation for its next message, then tells the user's tabs that its reply is saved."""
     release_turn_lock(conversation_id)
@@ -60,11 +81,20 @@ class TurnRecorder:
         )
 
     def answer(
-        self, *, content: str, reasoning: str, usage: dict, status: str, code: str = "", notice: str = ""
+        self,
+        *,
+        content: str,
+        reasoning: str,
+        usage: dict,
+        status: str,
+        code: str = "",
+        notice: str = "",
+        thought_ms: int | None = None,
     ) -> Message:
         return self._assistant(
             content=content,
             reasoning=reasoning,
+            thought_ms=thought_ms,
             usage=usage,
             status=status,
             error_code=code,
