@@ -1,7 +1,7 @@
 """A live turn as out-of-band HTML fragments: what the websocket consumer sends for each engine event.
 
 `LiveTurn` keeps the little state the page needs to follow one turn (which text segment is streaming, which tool
-card is which) and renders every fragment from a template, so every token is escaped by Django. The ids match
+chip is which, which list it sits in) and renders every fragment from a template, so every token is escaped by Django. The ids match
 the ones chat.web.transcript gives a stored turn, so a reload shows the same structure. No database access here.
 """
 
@@ -9,17 +9,32 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from chat.models import Message
 from chat.turn.events import ToolCallFinished, ToolCallStarted, TurnDone, TurnFailed, TurnStarted
 from chat.web.rendering import render_markdown
-from chat.web.transcript import AssistantBubble, TextPart, ToolCard, UserBubble, bubble_key
+from chat.web.transcript import (
+    AssistantBubble,
+    TextPart,
+    ToolCard,
+    ToolList,
+    UserBubble,
+    bubble_key,
+    thought_label,
+    transcript_bubbles,
+)
 
 
 class LiveTurn:
-    def __init__(self, *, user_message: Message):
+    def __init__(self, *, user_message: Message, history: list[Message] | None = None):
+        """`history`: a regenerated or edited question, whose page is re-rendered first (the old reply marked)."""
         self.user_message = user_message
+        self.history = history
         self.key = bubble_key(user_message.pk)
+        self._bubble = AssistantBubble(self.key, question_id=user_message.pk)  # the tool lists, in order
+        self._n_cards = 0
+        self._markdown: list[str] = []
         self._segments = 0  # text segments created so far (one before / between / after tool cards)
         self._segment_open = False  # is a streaming segment the last thing in the bubble?
         self._segment_text = ""
@@ -38,10 +53,14 @@ class LiveTurn:
 
     # --- events -----------------------------------------------------------------------------------------
     def started(self, event: TurnStarted) -> str:
+        earlier = transcript_bubbles(self.history)[:-1] if self.history is not None else None
         return self._render(
             "turn_started.html",
             {
-                "user_bubble": UserBubble(self.user_message.pk, self.user_message.content),
+                "earlier": earlier,
+                "user_bubble": UserBubble(
+                    self.user_message.pk, self.user_message.content, self.user_message.created_at
+                ),
                 "assistant_bubble": AssistantBubble(self.key),
                 "conversation": {"pk": event.conversation_id, "title": event.conversation_title},
             },
@@ -63,6 +82,7 @@ class LiveTurn:
         if text:
             context["open_segment"] = not self._segment_open
             if not self._segment_open:
+                self._bubble.parts.append(None)  # a text part: the next tool call starts a new list
                 self._segments += 1
                 self._parts += 1
                 self._segment_open = True
@@ -78,43 +98,73 @@ class LiveTurn:
         if not self._segment_open:  # text the stream never showed (e.g. parsed out of a tool block)
             self._segments += 1
             self._parts += 1
+            self._bubble.parts.append(None)
+        self._markdown.append(text.strip())
         part = TextPart(self._segment_id, render_markdown(text))
         self._segment_open, self._segment_text = False, ""
         return part
 
+    def _add_card(self, name: str, params: dict) -> tuple[ToolCard, ToolList, bool]:
+        parts = self._bubble.parts
+        new_list = not parts or not isinstance(parts[-1], ToolList)
+        if new_list:
+            parts.append(ToolList(f"{self.key}-tools-{len(parts)}"))
+            self._parts += 1
+        card = ToolCard(f"tool-{self.key}-{self._n_cards}", name, params)
+        self._n_cards += 1
+        parts[-1].cards.append(card)
+        return card, parts[-1], new_list
+
     def tool_started(self, event: ToolCallStarted) -> str:
         finished = self._close_segment() if self._segment_open else None
         self._new_round = True
-        card = ToolCard(f"tool-{self.key}-{self._parts}", event.name, event.params)
-        self._parts += 1
+        card, tools, new_list = self._add_card(event.name, event.params)
         self._cards[event.call_id] = card
-        return self._render("tool_started.html", {"finished_segment": finished, "card": card})
+        return self._render(
+            "tool_started.html",
+            {"finished_segment": finished, "card": card, "tools": tools, "new_list": new_list},
+        )
 
     def tool_finished(self, event: ToolCallFinished) -> str:
         card = self._cards.get(event.call_id)
         if card is None:  # a malformed tool block: a result without a started call
-            card = ToolCard(f"tool-{self.key}-{self._parts}", event.name, event.params, event.result)
-            self._parts += 1
-            return self._render("tool_started.html", {"finished_segment": None, "card": card})
+            card, tools, new_list = self._add_card(event.name, event.params)
+            card.result = event.result
+            return self._render(
+                "tool_started.html",
+                {"finished_segment": None, "card": card, "tools": tools, "new_list": new_list},
+            )
         card.params, card.result = event.params or card.params, event.result
         return self._render("tool_finished.html", {"card": card})
 
     def done(self, event: TurnDone) -> str:
-        return self._ended(event.content, event.status, event.notice)
+        return self._ended(event.content, event.status, event.notice, event.message_id, event.thought_ms)
 
     def failed(self, event: TurnFailed) -> str:
         status = Message.Status.PARTIAL if event.partial_content else Message.Status.ERROR
-        return self._ended(event.partial_content, status, event.message)
+        return self._ended(event.partial_content, status, event.message, event.message_id, None)
 
-    def _ended(self, content: str, status: str, error_message: str) -> str:
+    def _ended(
+        self, content: str, status: str, error_message: str, message_id: int | None, thought_ms: int | None
+    ) -> str:
         was_open = self._segment_open
         finished = self._close_segment(content)
+        bubble = AssistantBubble(
+            self.key,
+            status=status,
+            error_message=error_message,
+            message_id=message_id,
+            question_id=self.user_message.pk,
+            created_at=timezone.now(),
+            markdown="\n\n".join(filter(None, self._markdown)),
+        )
         return self._render(
             "turn_ended.html",
             {
                 "finished_segment": finished,
                 "segment_was_open": was_open,
                 "had_reasoning": self._had_reasoning,
-                "bubble": AssistantBubble(self.key, status=status, error_message=error_message),
+                "thought_label": thought_label(thought_ms),
+                "bubble": bubble,
             },
         )

@@ -27,7 +27,9 @@ class TurnRelay:
         self, turn: Turn, send: Callable[[str], Awaitable[None]], *, flush_seconds: float = FLUSH_SECONDS
     ):
         self.turn = turn
-        self.live = LiveTurn(user_message=turn.user_message)
+        self.live = LiveTurn(
+            user_message=turn.user_message, history=turn.history if getattr(turn, "retry", False) else None
+        )
         self._send = send
         self._flush_seconds = flush_seconds
         self._text: list[str] = []
