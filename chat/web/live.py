@@ -59,7 +59,9 @@ class LiveTurn:
             {
                 "earlier": earlier,
                 "user_bubble": UserBubble(
-                    self.user_message.pk, self.user_message.content, self.user_message.created_at
+                    self.user_message.pk,
+                    self.user_message.content,
+                    getattr(self.user_message, "created_at", None),
                 ),
                 "assistant_bubble": AssistantBubble(self.key),
                 "conversation": {"pk": event.conversation_id, "title": event.conversation_title},
