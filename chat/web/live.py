@@ -53,11 +53,17 @@ class LiveTurn:
 
     # --- events -----------------------------------------------------------------------------------------
     def started(self, event: TurnStarted) -> str:
-        earlier = transcript_bubbles(self.history)[:-1] if self.history is not None else None
+        earlier, show_question = None, True
+        if self.history is not None:  # regenerated: the question stays above its replaced reply; edited: new last
+            earlier = transcript_bubbles(self.history)
+            if earlier and earlier[-1].role == "user" and earlier[-1].message_id == self.user_message.pk:
+                earlier.pop()
+            show_question = not any(b.role == "user" and b.message_id == self.user_message.pk for b in earlier)
         return self._render(
             "turn_started.html",
             {
                 "earlier": earlier,
+                "show_question": show_question,
                 "user_bubble": UserBubble(
                     self.user_message.pk,
                     self.user_message.content,

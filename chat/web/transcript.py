@@ -114,13 +114,15 @@ def transcript_bubbles(messages: Iterable[Message]) -> list[UserBubble | Assista
     cards: dict[str, ToolCard] = {}
     n_cards = 0
     last_user_id = 0
+    branch = None  # the current bubble's replaced_at: each regenerate replaced its own reply, so one bubble each
     for message in messages:
         replaced = message.replaced_at is not None
         if message.role == Message.Role.USER:
             bubbles.append(UserBubble(message.pk, message.content, message.created_at, replaced))
             last_user_id, current, cards, n_cards = message.pk, None, {}, 0
             continue
-        if current is None or current.replaced != replaced:  # a regenerated reply, then the current one
+        if current is None or branch != message.replaced_at:  # a regenerated reply, then the current one
+            branch = message.replaced_at
             key = bubble_key(last_user_id or message.pk)
             current = AssistantBubble(f"{key}-v{message.pk}" if replaced else key, replaced=replaced)
             current.question_id = last_user_id or None
