@@ -54,11 +54,15 @@ class LiveTurn:
     # --- events -----------------------------------------------------------------------------------------
     def started(self, event: TurnStarted) -> str:
         earlier, show_question = None, True
-        if self.history is not None:  # regenerated: the question stays above its replaced reply; edited: new last
+        if (
+            self.history is not None
+        ):  # regenerated: the question stays above its replaced reply; edited: new last
             earlier = transcript_bubbles(self.history)
             if earlier and earlier[-1].role == "user" and earlier[-1].message_id == self.user_message.pk:
                 earlier.pop()
-            show_question = not any(b.role == "user" and b.message_id == self.user_message.pk for b in earlier)
+            show_question = not any(
+                b.role == "user" and b.message_id == self.user_message.pk for b in earlier
+            )
         return self._render(
             "turn_started.html",
             {

@@ -114,7 +114,9 @@ def transcript_bubbles(messages: Iterable[Message]) -> list[UserBubble | Assista
     cards: dict[str, ToolCard] = {}
     n_cards = 0
     last_user_id = 0
-    branch = None  # the current bubble's replaced_at: each regenerate replaced its own reply, so one bubble each
+    branch = (
+        None  # the current bubble's replaced_at: each regenerate replaced its own reply, so one bubble each
+    )
     for message in messages:
         replaced = message.replaced_at is not None
         if message.role == Message.Role.USER:

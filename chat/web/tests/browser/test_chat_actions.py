@@ -247,9 +247,14 @@ def test_conversation_menu_stays_inside_the_viewport_on_a_phone(chat_server, emu
 
 def axe_violations(page) -> list[dict]:
     page.add_script_tag(content=AXE.read_text())
-    return page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))"
+    found = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(v => ({id: v.id, "
+        "impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + "
+        "[...n.any, ...n.all, ...n.none].map(c => c.message).join('; ')).slice(0, 8)}))"
     )
+    for violation in found:  # the whole story in the log, not just pytest's cut-down diff
+        print("axe:", page.url, json.dumps(violation, ensure_ascii=False))
+    return found
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

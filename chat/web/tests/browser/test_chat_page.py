@@ -43,7 +43,7 @@ def test_a_reply_streams_in_and_every_tab_sees_the_new_task(chat_server, emulato
     # the composer is disabled with a Stop button while the turn runs, then comes back
     expect(page.locator("#stop-button")).to_be_visible()
     reply = page.locator("article.msg.assistant").last
-    expect(reply.locator(".tool-card.done")).to_contain_text("Add task")
+    expect(reply.locator(".tool-card.done")).to_contain_text("✓ Added buy oat milk")
     expect(reply.locator(".md").last).to_contain_text("buy oat milk")
     wait_reply_done(page)
     expect(page.locator("#message-input")).to_be_enabled()
@@ -62,9 +62,7 @@ def test_a_reply_streams_in_and_every_tab_sees_the_new_task(chat_server, emulato
     send(page, "show my tasks")
     expect(page.locator("article.msg.assistant")).to_have_count(2)
     wait_reply_done(page)
-    expect(page.locator("article.msg.assistant").last.locator(".tool-card.done")).to_contain_text(
-        "1 task found"
-    )
+    expect(page.locator("article.msg.assistant").last.locator(".tool-card.done")).to_contain_text("Listed 1")
 
     path = screenshot(page, "desktop-chat")
     docs_copy = REPO / "docs" / "screenshot.png"
@@ -199,7 +197,7 @@ def test_a_conversation_open_in_two_tabs_shows_each_reply_in_both(chat_server, e
 
     expect(other_tab.locator("article.msg.assistant")).to_have_count(2)
     expect(other_tab.locator("article.msg.assistant").last.locator(".tool-card.done")).to_contain_text(
-        "1 task found"
+        "Listed 1"
     )
     expect(other_tab.locator("#message-input")).to_have_value("a draft in the other tab")
     expect(page.locator("article.msg.assistant")).to_have_count(2)  # the sender did not fetch it twice
