@@ -240,7 +240,7 @@ def test_reload_and_resume_a_conversation(chat_server, emulator, new_context, sc
     url = page.url
 
     page.reload()
-    expect(page.locator("article.msg.user")).to_have_text(["add a task to renew passport"])
+    expect(page.locator("article.msg.user .plain")).to_have_text(["add a task to renew passport"])
     reply = page.locator("article.msg.assistant")
     expect(reply.locator(".tool-card.done")).to_contain_text("renew passport")
     expect(reply.locator("details.reasoning")).not_to_have_attribute("open", "")
@@ -296,8 +296,13 @@ def test_a_dropped_connection_reconnects_and_the_reply_is_saved(chat_server, emu
 def test_keyboard_only_sending_and_rename(chat_server, emulator, new_context):
     page = new_context().new_page()
     log_in(page, chat_server)
-    page.keyboard.press("Tab")  # the skip link comes first
-    expect(page.locator(".skip-link")).to_be_focused()
+    expect(page.locator("#message-input")).to_be_focused()  # the composer has the focus on load
+    # the skip link comes first in the tab order
+    assert page.evaluate(
+        "document.querySelector('a[href], button, input:not([type=hidden]), summary')"
+        " === document.querySelector('.skip-link')"
+    )
+    page.locator(".skip-link").focus()
     page.keyboard.press("Enter")
     expect(page.locator("#message-input")).to_be_focused()
     page.keyboard.type("hello")
@@ -311,3 +316,4 @@ def test_keyboard_only_sending_and_rename(chat_server, emulator, new_context):
     item.locator("input[name=title]").fill("Greetings")
     item.locator("input[name=title]").press("Enter")
     expect(page.locator("#conversation-list .conv.active .conv-link")).to_have_text("Greetings")
+    expect(page).to_have_title("Greetings · Todo Assistant")  # the tab follows the conversation's title
