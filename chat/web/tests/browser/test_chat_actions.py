@@ -2,7 +2,9 @@
 dark mode, notices, and an axe-core audit of the login, chat (desktop and phone) and settings pages."""
 
 import json
+import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from playwright.sync_api import expect
 
 from groq_emulator import Reply, ToolCall
 
-from .conftest import log_in
+from .conftest import REPO, log_in
 from .test_chat_page import send, wait_reply_done
 
 pytestmark = pytest.mark.browser
@@ -201,7 +203,9 @@ def test_dark_mode_follows_the_system_and_the_toggle_is_remembered(
     emulator.push_reply(Reply(content="Dark **and** tidy.", reasoning="Hmm."))
     send(page, "hello in the dark")
     wait_reply_done(page)
-    screenshot(page, "desktop-dark")
+    path = screenshot(page, "desktop-dark")
+    if os.environ.get("UPDATE_DOCS_SCREENSHOT"):  # the README's dark picture
+        shutil.copy(path, REPO / "docs" / "screenshot-dark.png")
     page.get_by_role("button", name="Dark mode").click()
     expect(page.locator("html")).to_have_attribute("data-theme", "light")
     page.reload()

@@ -139,7 +139,9 @@ def test_the_page_works_at_390px(chat_server, emulator, new_context, screenshot)
     wait_reply_done(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.evaluate("document.getElementById('transcript').scrollWidth") <= 390
-    screenshot(page, "mobile-chat")
+    path = screenshot(page, "mobile-chat")
+    if os.environ.get("UPDATE_DOCS_SCREENSHOT"):  # the README's phone picture
+        shutil.copy(path, REPO / "docs" / "screenshot-phone.png")
 
     page.click(".tasks-toggle")  # the task panel is a drawer on narrow screens
     expect(page.locator("#task-panel-region")).to_be_in_viewport()
