@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from groq_emulator import Reply, ToolCall
+from groq_emulator import Fault, Reply, ToolCall
 
 from .conftest import REPO, log_in
 from .test_chat_page import send, wait_reply_done
@@ -280,3 +280,16 @@ def test_axe_finds_no_violations(chat_server, emulator, new_context, scheme):
     phone.goto(page.url.replace("/settings/", "/"))
     phone.wait_for_selector("#connection[data-state='open']")
     assert axe_violations(phone) == []
+
+
+def test_esc_stops_a_streaming_reply(chat_server, emulator, new_context):
+    page = new_context().new_page()
+    log_in(page, chat_server)
+    emulator.push_fault(Fault(kind="slow", seconds=0.08))
+    send(page, "tell me a long story")
+    expect(page.locator(".md.streaming")).to_contain_text(re.compile(r"\w+ \w+ \w+"))
+    page.keyboard.press("Escape")
+    expect(page.locator("article.msg.assistant").last.locator(".msg-status.stopped")).to_contain_text(
+        "Stopped"
+    )
+    wait_reply_done(page)
