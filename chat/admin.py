@@ -24,12 +24,17 @@ class MessageInline(ReadOnlyMixin, admin.TabularInline):
     model = Message
     extra = 0
     can_delete = False
-    fields = ["created_at", "role", "status", "text", "tools", "thinking", "tokens", "latency_ms"]
+    fields = ["created_at", "role", "status", "text", "tools", "thinking", "rated", "tokens", "latency_ms"]
     readonly_fields = fields
     ordering = ["created_at", "id"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Message]:
+        return super().get_queryset(request).select_related("feedback")
+
     @admin.display(description="content")
     def text(self, message: Message) -> str:
+        if message.replaced_at:
+            return format_html("<s>{}</s><br><em>replaced {}</em>", message.content, message.replaced_at)
         if message.error_message:
             return format_html(
                 "{}<br><em>⚠ {} ({})</em>", message.content, message.error_message, message.error_code
@@ -51,6 +56,14 @@ class MessageInline(ReadOnlyMixin, admin.TabularInline):
         if not message.reasoning:
             return ""
         return format_html("<details><summary>Thinking…</summary>{}</details>", message.reasoning)
+
+    @admin.display(description="feedback")
+    def rated(self, message: Message) -> str:
+        feedback = getattr(message, "feedback", None) if message.role == Message.Role.ASSISTANT else None
+        if feedback is None:
+            return ""
+        icon = "👍" if feedback.rating == "good" else "👎"
+        return format_html("{} {}<br>{}", icon, feedback.get_rating_display(), feedback.comment)
 
     @admin.display(description="tokens in/out (reasoning)")
     def tokens(self, message: Message) -> str:
@@ -87,7 +100,7 @@ class ConversationAdmin(UsageColumnsMixin, admin.ModelAdmin):
         "cost_usd",
         "updated_at",
     ]
-    list_filter = ["updated_at", "owner"]
+    list_filter = ["updated_at", "messages__feedback__rating", "owner"]
     search_fields = ["title", "owner__username", "messages__content"]
     raw_id_fields = ["owner"]
     readonly_fields = ["owner", "title", "created_at", "updated_at", "cost_usd"]
@@ -113,5 +126,5 @@ class ConversationAdmin(UsageColumnsMixin, admin.ModelAdmin):
         return conversation.n_messages
 
 
-# Usage per user and per day (from UsageDay rows) lives in its own module.
-from chat import admin_usage  # noqa: E402, F401
+# Usage per user and per day (from UsageDay rows) lives in its own module; so do the feedback pages.
+from chat import admin_feedback, admin_usage  # noqa: E402, F401  (they register themselves)

@@ -63,3 +63,18 @@ class DailyQuotaReached(RateLimitedError):
 class TurnInProgress(ConflictError):
     code = "turn_in_progress"
     default_message = "The assistant is still answering in this conversation."
+
+
+class MessageNotFound(NotFoundError):
+    code, field = "message_not_found", "message_id"
+    default_message = "Message {message_id} was not found."
+
+
+class NotLastQuestion(ConflictError):
+    code, field = "not_last_question", "message_id"
+    default_message = "Only the last question can be edited or answered again."
+
+
+class FeedbackInvalid(DomainError):
+    code, field = "feedback_invalid", "rating"
+    default_message = "Feedback is a thumbs up or a thumbs down, with a comment of at most 2,000 characters."

@@ -54,6 +54,11 @@ class Message(models.Model):
     # Groq's queue/prompt/completion/total times (seconds) as reported with usage.
     timings = models.JSONField(default=dict, blank=True)
     latency_ms = models.PositiveIntegerField(null=True, blank=True)
+    # How long the model reasoned before its first visible text (a turn's last assistant message); None: unknown.
+    thought_ms = models.PositiveIntegerField(null=True, blank=True)
+    # Set when the user regenerated this reply or edited this question: kept and shown (marked), never sent to
+    # the model again; the model sees only the current branch.
+    replaced_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -64,6 +69,36 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role}: {self.content[:60]}"
+
+
+class MessageFeedback(models.Model):
+    """A thumbs up or down (with an optional comment) on one assistant reply, by the conversation's owner."""
+
+    class Rating(models.TextChoices):
+        GOOD = "good"
+        BAD = "bad"
+
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="feedback")
+    rating = models.CharField(max_length=8, choices=Rating.choices)
+    comment = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name_plural = "message feedback"
+
+    def __str__(self) -> str:
+        return f"{self.rating} on message {self.message_id}"
+
+
+class FeedbackPerDay(MessageFeedback):
+    """The admin's "feedback per day" page: a proxy over feedback, grouped by day."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "feedback per day"
+        verbose_name_plural = "feedback per day"
 
 
 class UserUsage(User):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import connection
 from django.db.models import Q, QuerySet
 
-from chat.errors import ConversationNotFound
+from chat.errors import ConversationNotFound, MessageNotFound
 from chat.models import Conversation, Message, UsageDay
 from core.ids import parse_id
 
@@ -31,8 +32,20 @@ def message_list_recent(*, conversation: Conversation, limit: int) -> list[Messa
     """The newest `limit` messages, oldest first, with what a prompt needs (never the stored reasoning):
     one bounded query on the (conversation, created_at, id) index, however long the conversation is."""
     newest = (
-        conversation.messages.order_by("-created_at", "-id")
-        .only("conversation_id", "role", "content", "tool_calls", "tool_call_id", "tool_name", "created_at")
+        conversation.messages.filter(
+            replaced_at__isnull=True
+        )  # the current branch only (not regenerated/edited)
+        .order_by("-created_at", "-id")
+        .only(
+            "conversation_id",
+            "role",
+            "content",
+            "tool_calls",
+            "tool_call_id",
+            "tool_name",
+            "created_at",
+            "replaced_at",
+        )
         .select_related(None)[:limit]
     )
     return list(newest)[::-1]
@@ -40,7 +53,7 @@ def message_list_recent(*, conversation: Conversation, limit: int) -> list[Messa
 
 def message_list(*, conversation: Conversation) -> QuerySet[Message]:
     """The transcript in order (the caller has already checked ownership via conversation_get)."""
-    return conversation.messages.order_by("created_at", "id")
+    return conversation.messages.select_related("feedback").order_by("created_at", "id")
 
 
 def usage_tokens_on(*, user: AbstractBaseUser, day: datetime.date) -> int:
@@ -72,7 +85,7 @@ def message_page(
     that is not a message of this conversation gives an empty page (the caller has checked ownership via
     conversation_get).
     """
-    messages = conversation.messages.all()
+    messages = conversation.messages.select_related("feedback")
     if before is not None:
         anchor = messages.filter(pk=parse_id(before)).first() if parse_id(before) else None
         if anchor is None:
@@ -97,3 +110,57 @@ def message_page(
     page = newest[: start + 1][::-1] if newest else []
     earlier = bool(page) and messages.filter(_before(page[0])).exists()
     return page, page[0].pk if earlier else None
+
+
+def message_get(*, owner: AbstractBaseUser, message_id: object) -> Message:
+    pk = parse_id(message_id)
+    message = (
+        Message.objects.select_related("conversation").filter(conversation__owner=owner, pk=pk).first()
+        if pk
+        else None
+    )
+    if message is None:
+        raise MessageNotFound(message_id=message_id)
+    return message
+
+
+def current_question(*, conversation: Conversation) -> Message | None:
+    """The conversation's last question that has not been replaced (the one Regenerate and Edit act on)."""
+    return (
+        conversation.messages.filter(role=Message.Role.USER, replaced_at__isnull=True)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def conversation_search(
+    *, owner: AbstractBaseUser, query: str, limit: int = 20
+) -> list[tuple[Conversation, str]]:
+    """The owner's conversations whose title or messages match `query`, most recent first, each with the text
+    that matched (its title, or the first matching message). PostgreSQL full-text search (any language's words,
+    stemmed as English) when the database is PostgreSQL; a case-insensitive substring match elsewhere."""
+    query = " ".join(str(query or "").split())[:200]
+    if not query:
+        return []
+    conversations = Conversation.objects.filter(owner=owner)
+    messages = Message.objects.filter(
+        conversation__owner=owner, role__in=[Message.Role.USER, Message.Role.ASSISTANT]
+    ).exclude(content="")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        words = SearchQuery(query, search_type="websearch", config="english")
+        conversations = conversations.annotate(found=SearchVector("title", config="english")).filter(
+            found=words
+        )
+        messages = messages.annotate(found=SearchVector("content", config="english")).filter(found=words)
+    else:
+        conversations = conversations.filter(title__icontains=query)
+        messages = messages.filter(content__icontains=query)
+    hits: dict[int, str] = {c.pk: c.title for c in conversations.only("pk", "title")[:limit]}
+    for conversation_id, content in messages.order_by("created_at", "id").values_list(
+        "conversation_id", "content"
+    ):
+        hits.setdefault(conversation_id, content)
+    found = conversation_list(owner=owner).filter(pk__in=hits)[:limit]
+    return [(c, hits[c.pk]) for c in found]

@@ -8,8 +8,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from chat import errors
-from chat.models import Conversation, Message, UsageDay
-from chat.selectors import conversation_get
+from chat.models import Conversation, Message, MessageFeedback, UsageDay
+from chat.selectors import conversation_get, current_question, message_get
 from core import broadcast
 
 TITLE_LENGTH = 60
@@ -43,7 +43,8 @@ def conversation_rename(*, owner: AbstractBaseUser, conversation_id: object, tit
         raise errors.ConversationTitleTooLong(limit=200)
     conversation = conversation_get(owner=owner, conversation_id=conversation_id)
     conversation.title = title
-    conversation.save(update_fields=["title", "updated_at"])
+    # Not updated_at: a rename keeps the conversation where it is in the sidebar.
+    Conversation.objects.filter(pk=conversation.pk).update(title=title)
     _announce(owner)
     return conversation
 
@@ -80,6 +81,7 @@ def assistant_message_create(
     status: str = Message.Status.COMPLETE,
     error_code: str = "",
     error_message: str = "",
+    thought_ms: int | None = None,
 ) -> Message:
     """One assistant message of a turn (an answer, a round of tool calls, or what was left of a cut-short
     reply), with its token usage and Groq's timings; the conversation moves to the top of the list."""
@@ -96,6 +98,7 @@ def assistant_message_create(
         reasoning_tokens=usage.get("reasoning_tokens"),
         timings=usage.get("timings") or {},
         latency_ms=latency_ms,
+        thought_ms=thought_ms,
         status=status,
         error_code=error_code,
         error_message=error_message[:300],
@@ -137,3 +140,64 @@ def usage_record(*, user_id: int, usage: dict, day: datetime.date | None = None)
             UsageDay.objects.create(user_id=user_id, day=day, turns=1, **added)
     except IntegrityError:  # another worker created the day's row in between: add to it
         rows.update(turns=F("turns") + 1, **increments)
+
+
+# --- Regenerate and edit: the old branch stays, marked replaced; the model sees only the current one ----------
+def _last_question(*, owner: AbstractBaseUser, conversation_id: object, message_id: object) -> Message:
+    conversation = conversation_get(owner=owner, conversation_id=conversation_id)
+    message = message_get(owner=owner, message_id=message_id)
+    last = current_question(conversation=conversation)
+    if message.conversation_id != conversation.pk or message.role != Message.Role.USER:
+        raise errors.MessageNotFound(message_id=message_id)
+    if last is None or last.pk != message.pk:
+        raise errors.NotLastQuestion()
+    return message
+
+
+@transaction.atomic
+def reply_replace(*, owner: AbstractBaseUser, conversation_id: object, message_id: object) -> Message:
+    """Regenerate: the reply to the conversation's last question is marked replaced; returns the question, which
+    the next turn answers again."""
+    question = _last_question(owner=owner, conversation_id=conversation_id, message_id=message_id)
+    question.conversation.messages.filter(replaced_at__isnull=True, pk__gt=question.pk).update(
+        replaced_at=timezone.now()
+    )
+    Conversation.objects.filter(pk=question.conversation_id).update(updated_at=timezone.now())
+    _announce(owner)
+    return question
+
+
+@transaction.atomic
+def user_message_edit(
+    *, owner: AbstractBaseUser, conversation_id: object, message_id: object, content: str
+) -> Message:
+    """Edit the last question: it and its reply are marked replaced, and the new text is saved as a new question."""
+    question = _last_question(owner=owner, conversation_id=conversation_id, message_id=message_id)
+    question.conversation.messages.filter(replaced_at__isnull=True, pk__gte=question.pk).update(
+        replaced_at=timezone.now()
+    )
+    return user_message_create(owner=owner, conversation_id=question.conversation_id, content=content)
+
+
+# --- Feedback -------------------------------------------------------------------------------------------------
+@transaction.atomic
+def message_feedback_set(
+    *, owner: AbstractBaseUser, message_id: object, rating: str, comment: str = ""
+) -> MessageFeedback | None:
+    """A thumbs up/down (and optional comment) on one of the owner's assistant replies; rating "" removes it."""
+    message = message_get(owner=owner, message_id=message_id)
+    if message.role != Message.Role.ASSISTANT:
+        raise errors.MessageNotFound(message_id=message_id)
+    comment = str(comment or "").strip()
+    if rating == "":
+        MessageFeedback.objects.filter(message=message).delete()
+        return None
+    if rating not in MessageFeedback.Rating.values or len(comment) > 2000 or "\x00" in comment:
+        raise errors.FeedbackInvalid()
+    feedback, _ = MessageFeedback.objects.select_for_update().get_or_create(
+        message=message, defaults={"rating": rating, "comment": comment}
+    )
+    feedback.rating, feedback.comment = rating, comment
+    feedback.full_clean()
+    feedback.save()
+    return feedback

@@ -57,15 +57,26 @@ class _Round:
 
 
 async def start_turn(
-    *, user: AbstractBaseUser, text: str, conversation_id: int | None = None, mode: str | None = None
+    *,
+    user: AbstractBaseUser,
+    text: str | None,
+    conversation_id: int | None = None,
+    mode: str | None = None,
+    retry_of: object | None = None,
 ) -> Turn:
-    """Validate, rate-limit and save the user's message (one thread hop); then start the model in the background."""
-    text = validate_message_text(text)
-    user_message, history = await database_sync_to_async(recording.save_user_message)(
-        user, conversation_id, text
-    )
+    """Validate, rate-limit and save the user's message (one thread hop); then start the model in the background.
+
+    With `retry_of` (the conversation's last question): no text regenerates its reply, a text edits it. The old
+    branch stays in the conversation, marked replaced (chat.services.reply_replace / user_message_edit)."""
+    text = None if retry_of is not None and text in (None, "") else validate_message_text(text)
+    if retry_of is None:
+        save = database_sync_to_async(recording.save_user_message)(user, conversation_id, text)
+    else:
+        save = database_sync_to_async(recording.save_retry)(user, conversation_id, retry_of, text)
+    user_message, history = await save
     protocol = protocol_for(mode or settings.GROQ_TOOL_MODE)
     turn = Turn(user=user, user_message=user_message, history=history, protocol=protocol)
+    turn.retry = retry_of is not None
     turn.start()
     return turn
 
@@ -91,6 +102,8 @@ class Turn:
         self._stoppable = True
         self._tools_hop: asyncio.Future | None = None  # a round's tool calls, while they run
         self._retried_tool_use = False
+        self.retry = False  # a regenerated or edited question (the page re-renders the transcript)
+        self._thinking: list[float] = []  # when reasoning started, then when the first text came
 
     # --- the caller's side ---------------------------------------------------------------------------------
     def start(self) -> None:
@@ -259,6 +272,8 @@ class Turn:
     ) -> TurnDone:
         self._stoppable = False
         notice = _LENGTH_LIMIT if code == "max_tokens" else ""
+        thinking = self._thinking + [asyncio.get_running_loop().time()]
+        thought_ms = int((thinking[1] - thinking[0]) * 1000) if self._thinking else None
         message = await database_sync_to_async(self._recorder.answer)(
             content=text,
             reasoning=completion.reasoning,
@@ -266,8 +281,16 @@ class Turn:
             status=status or Message.Status.COMPLETE,
             code=code,
             notice=notice,
+            thought_ms=thought_ms,
         )
-        return TurnDone(message.pk, message.content, str(message.status), self._usage, notice=notice)
+        return TurnDone(
+            message.pk,
+            message.content,
+            str(message.status),
+            self._usage,
+            notice=notice,
+            thought_ms=thought_ms,
+        )
 
     async def _stream(self, messages: list[dict], allow_tools: bool) -> llm.Completion:
         params = llm.request_params(messages, tools=self.protocol.request_tools(), allow_tools=allow_tools)
@@ -286,6 +309,7 @@ class Turn:
         try:
             async for delta in stream:
                 if delta.reasoning:
+                    self._thinking = self._thinking or [asyncio.get_running_loop().time()]
                     self._round.reasoning += delta.reasoning
                     self._emit(ReasoningDelta(delta.reasoning))
                 self._show(shown.feed(delta.content))
@@ -298,6 +322,8 @@ class Turn:
 
     def _show(self, text: str) -> None:
         if text:
+            if len(self._thinking) == 1:  # thought from the first reasoning to the first visible text
+                self._thinking.append(asyncio.get_running_loop().time())
             self._round.visible += text
             self._emit(TextDelta(text))
 

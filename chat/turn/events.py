@@ -68,6 +68,7 @@ class TurnDone(TurnEvent):
     status: str
     usage: dict = field(default_factory=dict)
     notice: str = ""  # what the user should know about a reply kept as partial (e.g. the length limit)
+    thought_ms: int | None = None  # reasoning start → first visible text (None: no reasoning, or unknown)
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """What the model is told: the system prompt and the history, trimmed to a token budget.
 
 History keeps earlier tool calls and results (so "mark the first one done" works on the next turn) and never
-earlier reasoning. Stored messages are rendered by the tool protocol in use (chat.turn.protocols).
+earlier reasoning, nor what the user replaced (a regenerated reply, an edited question and its reply). Stored messages are rendered by the tool protocol in use (chat.turn.protocols).
 """
 
 from __future__ import annotations
@@ -75,6 +75,8 @@ def render_turns(messages: Iterable[Message], protocol: str | ToolProtocol) -> l
         results.clear()
 
     for m in messages:
+        if m.replaced_at is not None:  # a regenerated reply or an edited question: not the current branch
+            continue
         if m.role == Message.Role.TOOL:
             results.append(ToolResult(m.tool_call_id, m.tool_name, m.content))
             continue

@@ -10,7 +10,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 
 from chat import services
 from chat.models import Conversation, Message
-from chat.selectors import conversation_get, message_list_recent
+from chat.selectors import conversation_get, message_list_recent, message_page
 from chat.turn import quota
 from chat.turn.calls import ToolCall
 from chat.turn.events import ToolCallFinished
@@ -38,6 +38,32 @@ def save_user_message(
         raise
     if conversation_id is None:
         acquire_turn_lock(message.conversation_id)
+    rows = history_rows(settings.GROQ_HISTORY_TOKEN_BUDGET)
+    return message, message_list_recent(conversation=message.conversation, limit=rows)
+
+
+def save_retry(
+    user: AbstractBaseUser, conversation_id: object, message_id: object, text: str | None
+) -> tuple[Message, list[Message]]:
+    """Regenerate (no text) or edit (a text) the conversation's last question, in one thread hop like
+    save_user_message: the rate check, the change under the conversation's turn lock, and the newest history."""
+    quota.check_turn_allowed(user)  # the daily token quota, then the per-minute rate
+    conversation_id = conversation_get(owner=user, conversation_id=conversation_id).pk
+    acquire_turn_lock(conversation_id)
+    try:
+        if text is None:
+            message = services.reply_replace(
+                owner=user, conversation_id=conversation_id, message_id=message_id
+            )
+        else:
+            message = services.user_message_edit(
+                owner=user, conversation_id=conversation_id, message_id=message_id, content=text
+            )
+    except BaseException:
+        release_turn_lock(conversation_id)
+        raise
+    # The page re-renders the transcript's last page (the replaced branch marked): chat.web.live.LiveTurn.started
+    message.transcript_page = message_page(conversation=message.conversation)
     rows = history_rows(settings.GROQ_HISTORY_TOKEN_BUDGET)
     return message, message_list_recent(conversation=message.conversation, limit=rows)
 
@@ -71,11 +97,20 @@ class TurnRecorder:
         )
 
     def answer(
-        self, *, content: str, reasoning: str, usage: dict, status: str, code: str = "", notice: str = ""
+        self,
+        *,
+        content: str,
+        reasoning: str,
+        usage: dict,
+        status: str,
+        code: str = "",
+        notice: str = "",
+        thought_ms: int | None = None,
     ) -> Message:
         return self._assistant(
             content=content,
             reasoning=reasoning,
+            thought_ms=thought_ms,
             usage=usage,
             status=status,
             error_code=code,

@@ -4,10 +4,12 @@
                 the page shows (`?c=`; a new chat gets one when its first turn starts) and joins its group: a
                 reply streaming there is sent as far as it has got (its snapshot), then live
     receive     a JSON frame from the HTMX form: {"message", "conversation_id"} starts a turn through
-                chat.turn.engine.start_turn, streamed by chat.web.streams.TurnStream; {"action": "stop"} stops the
-                turn of the page's conversation, wherever it runs; {"action": "view", "conversation_id"} (sent
-                after a reconnect) says which conversation the page shows, and gets its live turn, or its saved
-                transcript unless a turn is still running there (then it comes with turn_finished)
+                chat.turn.engine.start_turn (with "edit_of": the last question, edited), streamed by
+                chat.web.streams.TurnStream; {"action": "regenerate", "message_id", "conversation_id"} answers the
+                last question again; {"action": "stop"} stops the turn of the page's conversation, wherever it
+                runs; {"action": "view", "conversation_id"} (sent after a reconnect) says which conversation the
+                page shows, and gets its live turn, or its saved transcript unless a turn is still running there
+                (then it comes with turn_finished)
     turn_frame  a coalesced frame of a live turn in the conversation this page shows (chat.web.streams)
     tasks_changed / conversations_changed   something changed anywhere (tool, panel, API, admin, MCP): re-render
     turn_finished   a reply was saved: a page showing that conversation gets the transcript, unless this socket
@@ -202,8 +204,16 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         raw_id = frame.get("conversation_id")
         conversation_id = None if raw_id in ("", None) else raw_id  # "" from the form: a new chat
+        # Regenerate (a button: the question's id) or Edit (the composer's hidden edit_of) the last question.
+        regenerate = frame.get("action") == "regenerate"
+        retry_of = frame.get("message_id") if regenerate else (frame.get("edit_of") or None)
         try:
-            turn = await start_turn(user=self.user, text=text, conversation_id=conversation_id)
+            turn = await start_turn(
+                user=self.user,
+                text=None if regenerate else text,
+                conversation_id=conversation_id,
+                retry_of=retry_of,
+            )
         except DomainError as exc:  # nothing was saved: give the text back to edit or resend
             await self._notice(exc.message, draft=text if isinstance(text, str) else "")
             return

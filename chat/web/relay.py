@@ -27,7 +27,8 @@ class TurnRelay:
         self, turn: Turn, send: Callable[[str], Awaitable[None]], *, flush_seconds: float = FLUSH_SECONDS
     ):
         self.turn = turn
-        self.live = LiveTurn(user_message=turn.user_message)
+        page = getattr(turn.user_message, "transcript_page", None) if getattr(turn, "retry", False) else None
+        self.live = LiveTurn(user_message=turn.user_message, page=page)
         self._send = send
         self._flush_seconds = flush_seconds
         self._text: list[str] = []

@@ -2,7 +2,8 @@
 
 The model's text is untrusted (it can echo anything a user or a task title contains), so raw HTML in the
 markdown is escaped by the renderer (`html: False`) *and* whatever the renderer produced is cleaned again:
-only the tags below survive, links keep only http(s)/mailto targets and get rel="noopener noreferrer".
+only the tags below survive, links keep only http(s)/mailto targets, open in a new tab and get
+rel="noopener noreferrer nofollow". Bare URLs become links (linkify, through linkify-it-py).
 """
 
 from __future__ import annotations
@@ -40,8 +41,10 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
-# commonmark + GFM tables and strikethrough; "breaks" keeps the single newlines the model uses for lists of lines.
-_markdown = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(["table", "strikethrough"])
+# commonmark + GFM tables, strikethrough and bare links; "breaks" keeps the single newlines the model uses for lists of lines.
+_markdown = MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": True}).enable(
+    ["table", "strikethrough", "linkify"]
+)
 # Chat replies are short: big headings would shout, so h1/h2 render one level down (h3) before cleaning.
 _markdown.renderer.rules["heading_open"] = lambda tokens, idx, *_: f"<{_heading(tokens[idx].tag)}>"
 _markdown.renderer.rules["heading_close"] = lambda tokens, idx, *_: f"</{_heading(tokens[idx].tag)}>\n"
@@ -50,7 +53,8 @@ _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
     url_schemes=URL_SCHEMES,
-    link_rel="noopener noreferrer",
+    link_rel="noopener noreferrer nofollow",
+    set_tag_attribute_values={"a": {"target": "_blank"}},
     strip_comments=True,
 )
 

@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 
 from chat.models import Message
 from chat.turn.limits import turn_running
-from chat.web.transcript import AssistantBubble, TextPart, ToolCard, UserBubble, transcript_bubbles
+from chat.web.transcript import AssistantBubble, TextPart, ToolCard, ToolList, UserBubble, transcript_bubbles
 
 
 def _key(conversation_id: int) -> str:
@@ -42,7 +42,14 @@ class LiveSnapshot:
         parts = [
             {"kind": "text", "dom_id": p.dom_id, "html": str(p.html), "streaming": p.streaming}
             if isinstance(p, TextPart)
-            else {"kind": "tool", "dom_id": p.dom_id, "name": p.name, "params": p.params, "result": p.result}
+            else {
+                "kind": "tools",
+                "dom_id": p.dom_id,
+                "cards": [
+                    {"dom_id": c.dom_id, "name": c.name, "params": c.params, "result": c.result}
+                    for c in p.cards
+                ],
+            }
             for p in self.bubble.parts
         ]
         return {
@@ -63,11 +70,17 @@ class LiveSnapshot:
             # The html was rendered by us (sanitized markdown, or escaped streaming text) before it was stored.
             TextPart(p["dom_id"], mark_safe(p["html"]), streaming=p["streaming"])  # noqa: S308
             if p["kind"] == "text"
-            else ToolCard(p["dom_id"], p["name"], p["params"], p["result"])
+            else ToolList(
+                p["dom_id"], [ToolCard(c["dom_id"], c["name"], c["params"], c["result"]) for c in p["cards"]]
+            )
             for p in data["parts"]
         ]
         bubble = AssistantBubble(
-            data["key"], reasoning=data["reasoning"], parts=parts, streaming=not data["ended"]
+            data["key"],
+            reasoning=data["reasoning"],
+            parts=parts,
+            streaming=not data["ended"],
+            question_id=data["user_message_id"],
         )
         return cls(
             owner_id=data["owner_id"],

@@ -1,4 +1,4 @@
-"""The chat page and its small HTMX actions (conversation rename/delete).
+"""The chat page and its small HTMX actions (conversation rename/delete/search/export, feedback on a reply).
 
 Chatting itself goes over the websocket (chat.web.consumers); these are plain Django views with CSRF. Writes go
 through the services, reads through the selectors; a domain error is shown in the re-rendered fragment.
@@ -13,9 +13,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from chat.selectors import conversation_get, conversation_list, message_page
-from chat.services import conversation_delete, conversation_rename
+from chat.selectors import (
+    conversation_get,
+    conversation_list,
+    conversation_search,
+    message_list,
+    message_page,
+)
+from chat.services import conversation_delete, conversation_rename, message_feedback_set
 from chat.turn.limits import turn_running
+from chat.web.export import export_filename, export_json, export_markdown
+from chat.web.search import search_hits
 from chat.web.snapshots import live_snapshot, live_transcript_bubbles
 from chat.web.transcript import earlier_page_url, transcript_bubbles
 from core.errors import DomainError, NotFoundError
@@ -60,6 +68,7 @@ def _chat_page(request: HttpRequest, conversation_id: object | None) -> HttpResp
         "earlier_url": earlier_url,
         "reply_pending": conversation is not None and turn_running(conversation.pk),
         "max_chars": settings.CHAT_MESSAGE_MAX_CHARS,
+        "banner_dismissed": request.COOKIES.get("demo_banner") == "dismissed",
         **task_panel_context(request.user),
     }
     return render(request, "chat/page.html", context)
@@ -124,3 +133,59 @@ def conversation_delete_view(request: HttpRequest, conversation_id: int) -> Http
             return HttpResponseClientRedirect(reverse("home"))
         return redirect("home")
     return _conversation_list_response(request, active)
+
+
+@require_GET
+@login_required
+def conversation_search_view(request: HttpRequest) -> HttpResponse:
+    """The sidebar's search box: matching conversations with the matched words marked (an empty query: the list)."""
+    query = request.GET.get("q", "")
+    if not query.strip():
+        return render(
+            request, "chat/_conversation_list.html", {"conversations": conversation_list(owner=request.user)}
+        )
+    hits = search_hits(conversation_search(owner=request.user, query=query), query)
+    return render(request, "chat/_search_results.html", {"hits": hits, "query": query})
+
+
+@require_GET
+@login_required
+def conversation_export_view(request: HttpRequest, conversation_id: int, fmt: str) -> HttpResponse:
+    if fmt not in ("md", "json"):
+        raise Http404("No such format.")
+    try:
+        conversation = conversation_get(owner=request.user, conversation_id=conversation_id)
+    except NotFoundError:
+        raise Http404("No such conversation.") from None
+    messages = list(message_list(conversation=conversation))
+    if fmt == "json":
+        response = HttpResponse(export_json(conversation, messages), content_type="application/json")
+    else:
+        response = HttpResponse(
+            export_markdown(conversation, messages), content_type="text/markdown; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(conversation, fmt)}"'
+    return response
+
+
+# --- Feedback on a reply --------------------------------------------------------------------------------------
+@require_POST
+@login_required
+def message_feedback_view(request: HttpRequest, message_id: int) -> HttpResponse:
+    rating, comment = request.POST.get("rating", ""), request.POST.get("comment", "")
+    context = {"message_id": message_id, "rating": rating, "comment": comment.strip()}
+    try:
+        feedback = message_feedback_set(
+            owner=request.user, message_id=message_id, rating=rating, comment=comment
+        )
+    except NotFoundError:
+        raise Http404("No such message.") from None
+    except DomainError as exc:
+        return render(request, "chat/_feedback.html", {**context, "feedback_error": exc.message}, status=400)
+    if not request.htmx:
+        return redirect_back(request)
+    if feedback is None:
+        context.update(rating="", comment="")
+    return render(
+        request, "chat/_feedback.html", {**context, "saved": True, "just_rated": "rating" in request.POST}
+    )

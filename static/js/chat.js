@@ -273,7 +273,8 @@
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
       syncBackdrop();
       if (open) {
-        var first = drawer.querySelector("a, button, input, summary");
+        // Not a text field: on a phone that would pop the keyboard up over the drawer it just opened.
+        var first = drawer.querySelector("a, button, summary");
         if (first) first.focus();
       }
     });

@@ -92,8 +92,8 @@ async def test_a_tab_showing_the_conversation_sees_the_turn_live(alice, bob, emu
     assert 'data-busy="true"' in first and 'class="typing"' in first
     key = f"turn-{user_message_id(first)}"
     joined = "".join(seen)
-    assert re.search(rf'class="tool-card (pending|done)" id="tool-{key}-\d+"', joined)
-    assert "Add task" in joined and "buy oat milk" in joined
+    assert re.search(rf'class="tool-chip tool-card (pending|done)" id="tool-{key}-\d+"', joined)
+    assert "Added <em>buy oat milk</em>" in joined
     assert "word119" in seen[-1] and composer_idle(seen[-1])
     # the same frames as the sender's from where the snapshot left off, none lost, none twice
     assert seen[1:] == sent[len(sent) - len(seen) + 1 :]

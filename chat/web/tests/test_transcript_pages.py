@@ -12,7 +12,8 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def questions(html: str) -> list[int]:
-    return [int(n) for n in re.findall(r"question (\d+)", html)]
+    # Each question's bubble text (its Edit button carries the text again, in data-text).
+    return [int(n) for n in re.findall(r'<p class="plain">question (\d+)', html)]
 
 
 def earlier_url(html: str) -> str | None:

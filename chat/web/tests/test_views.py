@@ -103,8 +103,11 @@ def test_a_conversation_opens_with_its_transcript_in_order(client_in, user):
     assert order == sorted(order)
     assert f'name="conversation_id" id="conversation-id" value="{conversation.pk}"' in html
     assert 'class="conv active"' in html and 'aria-current="page"' in html
-    # the stored tool call and its result as a card
-    assert 'class="tool-card done"' in html and "Add task" in html and "Created: task #7" in html
+    # the stored tool call and its result as a one-line chip, expanding to its arguments and result
+    assert re.search(r'class="tool-chip tool-card done"[^>]*>\s*<details>', html)
+    assert re.search(r"Added <em>buy oat milk</em>", html) and "&quot;task_id&quot;: 7" in html
+    # the reasoning toggle says "Thought" (no timing stored)
+    assert ">Thought</span>" in html
     # reasoning is there but collapsed
     assert '<details class="reasoning"' in html and "The user wants a task." in html
     assert not re.search(r'<details class="reasoning"[^>]*\sopen', html)
@@ -161,7 +164,7 @@ def test_stored_replies_are_sanitized_markdown(client_in, user):
 
     assert "<script>alert" not in html and 'href="javascript:' not in html
     assert "&lt;b&gt;hi&lt;/b&gt;" in html
-    assert '<a href="https://example.com" rel="noopener noreferrer">docs</a>' in html
+    assert '<a href="https://example.com" target="_blank" rel="noopener noreferrer nofollow">docs</a>' in html
 
 
 # --- Task panel actions ------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 PASSWORD = "browser-pass-2026"
-USERS = [f"browser{n}" for n in range(1, 21)]
+USERS = [f"browser{n}" for n in range(1, 41)]
 
 
 def _unavailable(reason: str) -> None:

@@ -35,7 +35,7 @@ def test_a_tab_opened_mid_reply_sees_it_grow_and_can_stop_it(chat_server, emulat
     other.goto(page.url)  # the same conversation, mid-reply
 
     # the question and the reply so far, rendered by the page; then it keeps growing over the socket
-    expect(other.locator("article.msg.user")).to_have_text(["say many words"])
+    expect(other.locator("article.msg.user .plain")).to_have_text(["say many words"])
     streaming = other.locator(".md.streaming")
     expect(streaming).to_contain_text("word0 word1 word2 word3")
     expect(other.locator(".typing")).to_have_count(1)
@@ -71,7 +71,7 @@ def test_a_tab_showing_the_conversation_follows_the_reply_and_keeps_its_draft(
 
     send(page, "say many words")
 
-    expect(other.locator("article.msg.user")).to_have_text(["hello", "say many words"])
+    expect(other.locator("article.msg.user .plain")).to_have_text(["hello", "say many words"])
     expect(other.locator(".md.streaming")).to_contain_text("word20")  # live, well before the end
     expect(other.locator("#stop-button")).to_be_visible()
     wait_reply_done(other)
