@@ -4,6 +4,7 @@ the Groq-wire emulator on a loopback port, driven over real HTTP by the real gro
 import asyncio
 
 import pytest
+from channels.layers import channel_layers
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
@@ -14,8 +15,11 @@ from users.tokens import token_create
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Throttle counters live in the cache (Redis in CI, shared by every test): start each test from zero."""
+    """Throttle counters live in the cache (Redis in CI, shared by every test): start each test from zero. Each test
+    also gets a fresh channel layer: pytest-asyncio gives every test its own event loop, and a Redis layer's
+    connection pools and receive state belong to the loop that made them."""
     cache.clear()
+    channel_layers.backends.clear()
     yield
 
 
