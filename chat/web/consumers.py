@@ -68,6 +68,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.follower = StreamFollower()
         self.watching: str | None = None  # the group of the conversation shown (its live frames)
         self._page_busy = False  # the page's composer shows someone else's live turn (busy, with Stop)
+        self._control_group: str | None = None  # where Stop from the user's other tabs arrives
         self._control = ControlFrameLimiter()  # stop / view / malformed frames (chat.web.frames)
         # Accept, then close with an application code: a refused handshake would look like a network error
         # (1006) to the browser, and the HTMX ws extension would keep reconnecting.
@@ -90,6 +91,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
             if self.session_key:
                 await self.channel_layer.group_discard(session_group(self.session_key), self.channel_name)
             await self._watch(None)
+        if self._control_group:
+            await self.channel_layer.group_discard(self._control_group, self.channel_name)
         # Stop sending to a closed socket, but leave the turn running: it streams on, and the engine saves it.
         if self._stream is not None:
             self._stream.detach()
@@ -229,6 +232,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self._watch(turn.conversation_id)
         self._stream = TurnStream(turn, send=lambda html: self.send(text_data=html))
         self._stream.start()
+        # Stop pressed in another tab (maybe on another worker) reaches the socket that started the turn.
+        control = conversation_control_group(self.user.pk, turn.conversation_id)
+        if control != self._control_group:
+            if self._control_group:
+                await self.channel_layer.group_discard(self._control_group, self.channel_name)
+            await self.channel_layer.group_add(control, self.channel_name)
+            self._control_group = control
 
     async def _notice(self, message: str, *, draft: str = "", reset_composer: bool = True) -> None:
         await self.send(text_data=fragments.notice_html(message, draft=draft, reset_composer=reset_composer))
@@ -287,6 +297,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
         """A conversation was started, continued, renamed or deleted in some tab (or the API): new sidebar."""
         html = await database_sync_to_async(fragments.conversation_list_html)(self.user)
         await self.send(text_data=html)
+
+    async def turn_stop(self, message: dict) -> None:
+        """Stop from another tab of this user: this socket started the conversation's running turn."""
+        turn = self._turn
+        if turn is not None and turn.running and turn.conversation_id == message.get("conversation_id"):
+            turn.stop()
 
     async def tasks_changed(self, message: dict) -> None:
         deleted = message.get("task_id") if message.get("action") == "deleted" else None

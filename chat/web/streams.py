@@ -4,8 +4,8 @@ conversation, on any worker process, and can be stopped from any of them.
     TurnStream      runs in the process of the turn, from start to end, whether or not the starting socket stays
                     connected: relays the turn (chat.web.relay: text already coalesced, ~40 ms), sends each frame
                     to the starting socket while it is attached, saves the snapshot (chat.web.snapshots) and
-                    publishes the frame to the conversation's group; it listens on the conversation's control
-                    group for a Stop pressed in another tab.
+                    publishes the frame to the conversation's group. A Stop pressed in another tab reaches the
+                    starting socket through the conversation's control group (ChatConsumer.turn_stop).
     StreamFollower  a socket's side: which published frames to show (in order, each once, not the turns it
                     streams itself); a gap — frames the channel layer dropped, or a turn joined midway — means
                     "resync from the snapshot".
@@ -20,8 +20,6 @@ import contextlib
 import contextvars
 import logging
 from collections.abc import Awaitable, Callable
-
-from channels.layers import get_channel_layer
 
 from chat.turn.engine import Turn
 from chat.web import fragments
@@ -42,7 +40,6 @@ class TurnStream:
         self._seq = 0
         owner, conversation = turn.user.pk, turn.conversation_id
         self._group = broadcast.conversation_group(owner, conversation)
-        self._control_group = broadcast.conversation_control_group(owner, conversation)
         self._task: asyncio.Task | None = None
 
     def start(self) -> None:
@@ -61,7 +58,6 @@ class TurnStream:
         return self._task is None or self._task.done() or self._relay.live.ended
 
     async def _run(self) -> None:
-        control = asyncio.create_task(self._listen_for_stop())
         try:
             await self._relay.run()
         except asyncio.CancelledError:
@@ -74,7 +70,6 @@ class TurnStream:
                         fragments.notice_html("The reply could not be shown. Reload the page to see it.")
                     )
         finally:
-            control.cancel()
             if not self._relay.live.ended:  # late joiners must not wait for a turn nobody streams
                 with contextlib.suppress(Exception):
                     await snapshot_save(self._snapshot(ended=True))
@@ -112,23 +107,6 @@ class TurnStream:
             terminal=terminal,
         )
         await broadcast.agroup_send(self._group, message)
-
-    async def _listen_for_stop(self) -> None:
-        layer = get_channel_layer()
-        if layer is None:
-            return
-        channel = await layer.new_channel()
-        await layer.group_add(self._control_group, channel)
-        try:
-            while True:
-                message = await layer.receive(channel)
-                if message.get("type") == broadcast.TURN_STOP:
-                    self.turn.stop()
-        finally:
-            # Bounded: on Redis a cancelled receive may still hold a pooled connection for a moment, and the turn's
-            # end must never wait on it (the group entry expires on its own).
-            with contextlib.suppress(Exception, asyncio.TimeoutError):
-                await asyncio.wait_for(layer.group_discard(self._control_group, channel), timeout=2)
 
 
 SHOW, SKIP, RESYNC = "show", "skip", "resync"
