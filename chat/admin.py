@@ -5,19 +5,9 @@ from django.db.models import Count, QuerySet, Sum
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
+from chat.admin_base import ReadOnlyMixin
 from chat.models import Conversation, Message
 from chat.usage import estimate_cost
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 class MessageInline(ReadOnlyMixin, admin.TabularInline):

@@ -4,22 +4,9 @@ from django.contrib import admin
 from django.db.models import F, QuerySet, Sum
 from django.http import HttpRequest
 
+from chat.admin_base import ReadOnlyMixin
 from chat.models import UsageDay, UserUsage
 from chat.usage import estimate_cost
-
-
-class _ReadOnly:
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.is_staff and request.user.has_perm("chat.view_conversation")
 
 
 class _TokenColumns:
@@ -50,7 +37,7 @@ _COLUMNS = ["turns", "tokens_in", "tokens_cached", "tokens_out", "tokens_reasoni
 
 
 @admin.register(UserUsage)
-class UserUsageAdmin(_TokenColumns, _ReadOnly, admin.ModelAdmin):
+class UserUsageAdmin(_TokenColumns, ReadOnlyMixin, admin.ModelAdmin):
     """All-time usage per user: the sum of their days (deleted conversations included)."""
 
     list_display = ["username", *_COLUMNS]
@@ -74,7 +61,7 @@ class UserUsageAdmin(_TokenColumns, _ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(UsageDay)
-class UsageDayAdmin(_TokenColumns, _ReadOnly, admin.ModelAdmin):
+class UsageDayAdmin(_TokenColumns, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["day", "user", *_COLUMNS]
     list_filter = ["day"]
     date_hierarchy = "day"
