@@ -104,6 +104,7 @@ class Turn:
         self._retried_tool_use = False
         self.retry = False  # a regenerated or edited question (the page re-renders the transcript)
         self._thinking: list[float] = []  # when reasoning started, then when the first text came
+        self._terminal_sent = False
 
     # --- the caller's side ---------------------------------------------------------------------------------
     def start(self) -> None:
@@ -112,6 +113,7 @@ class Turn:
         self._task = asyncio.create_task(
             self._run(), name=f"chat-turn-{self.conversation_id}", context=contextvars.Context()
         )
+        self._task.add_done_callback(self._ended)
 
     def stop(self) -> None:
         """Stop generating: the upstream stream is closed and the partial reply saved as `stopped`.
@@ -138,7 +140,13 @@ class Turn:
 
     # --- the turn ------------------------------------------------------------------------------------------
     def _emit(self, event: TurnEvent) -> None:
-        self._queue.put_nowait(event)
+        if not self._terminal_sent:  # exactly one terminal event, and nothing after it
+            self._terminal_sent = event.terminal
+            self._queue.put_nowait(event)
+
+    def _ended(self, task: asyncio.Task) -> None:
+        """The safety net: a task cancelled before its body ran (a server shutting down) still ends its listener."""
+        self._emit(self._unsaved_failure("internal_error", _OUR_FAULT, 500))
 
     async def _run(self) -> None:
         """The turn, then exactly one terminal event — whatever failed, even the saving of the failure."""
@@ -180,7 +188,8 @@ class Turn:
                 )
             except Exception:  # the lock is a lease: it expires on its own
                 logger.exception("Could not release the turn lock (conversation %s)", self.conversation_id)
-            self._emit(final or self._unsaved_failure("internal_error", _OUR_FAULT, 500))
+            finally:  # even when cancelled here (a server shutting down): the listener must not wait forever
+                self._emit(final or self._unsaved_failure("internal_error", _OUR_FAULT, 500))
 
     async def _end_interrupted(
         self, status: str, code: str, told: str, *, http_status: int = 200
@@ -283,13 +292,9 @@ class Turn:
             notice=notice,
             thought_ms=thought_ms,
         )
+        status = str(message.status)
         return TurnDone(
-            message.pk,
-            message.content,
-            str(message.status),
-            self._usage,
-            notice=notice,
-            thought_ms=thought_ms,
+            message.pk, message.content, status, self._usage, notice=notice, thought_ms=thought_ms
         )
 
     async def _stream(self, messages: list[dict], allow_tools: bool) -> llm.Completion:

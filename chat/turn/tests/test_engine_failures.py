@@ -304,6 +304,39 @@ async def test_pressing_stop_again_and_again_still_ends_the_turn_once(emulator, 
     assert (await nxt.result()).status == "complete"
 
 
+async def test_a_turn_cancelled_before_it_ran_still_ends_its_listener(emulator, user):
+    """A server shutting down cancels every task, maybe before a turn's body has run: no terminal event would come
+    from the body, so the listener gets the turn's unsaved failure instead of waiting forever."""
+    turn = await start_turn(user=user, text="hello")
+    turn._task.cancel()  # what asyncio's shutdown does; Stop is a different path (it saves the partial)
+    async with asyncio.timeout(5):
+        events = [event async for event in turn.events()]
+    assert [e.kind for e in events] == ["error"]
+    assert events[0].message_id is None
+
+
+async def test_a_turn_cancelled_again_while_it_saves_still_ends_once(emulator, user):
+    """Stop, then cancels (a shutdown) at every step while the stopped reply and the lock release are saved."""
+    emulator.push_fault(Fault(kind="slow", seconds=0.05))
+    turn = await start_turn(user=user, text=LONG)
+
+    async def keep_cancelling():
+        while turn.running:
+            turn._task.cancel()
+            await asyncio.sleep(0.001)
+
+    events, cancelling = [], None
+    async with asyncio.timeout(5):
+        async for event in turn.events():
+            events.append(event)
+            if event.kind == "text" and cancelling is None:
+                turn.stop()
+                cancelling = asyncio.create_task(keep_cancelling())
+    await cancelling
+    assert [e.terminal for e in events].count(True) == 1
+    assert events[-1].terminal
+
+
 async def test_stop_while_a_tool_runs(emulator, user):
     """The tools of the round finish and are saved; the stopped reply follows them; nothing is left hanging."""
     for n in range(5):  # the hazard (a thread inside the on-commit announcement) is a matter of timing
