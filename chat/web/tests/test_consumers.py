@@ -4,7 +4,6 @@ engine and the groq SDK talking to the Groq-wire emulator over HTTP. Frames are 
 import asyncio
 import html
 import json
-import os
 import re
 
 import pytest
@@ -367,11 +366,6 @@ def is_transcript(frame: str) -> bool:
     return 'id="transcript" hx-swap-oob="innerHTML"' in frame  # the whole saved transcript, not an append
 
 
-@pytest.mark.skipif(
-    bool(os.environ.get("REDIS_URL")),
-    reason="Known bug: on Redis, after the rest of the suite has run, this late joiner receives no frame (passes alone "
-    "and on the in-memory layer); see the closing note of stop 13",
-)
 async def test_after_a_reconnect_the_live_reply_is_rejoined_then_saved(alice, bob, emulator):
     words = " ".join(f"word{n}" for n in range(40))
     emulator.push_reply(Reply(content=words))

@@ -3,7 +3,6 @@ tab), join it midway from its snapshot, and can stop it. The real ASGI stack, ch
 the Groq-wire emulator, as in test_consumers."""
 
 import html
-import os
 import re
 
 import pytest
@@ -224,11 +223,6 @@ async def test_a_long_reply_with_many_tool_calls_loses_no_frame(alice, emulator)
         await communicator.disconnect()
 
 
-@pytest.mark.skipif(
-    bool(os.environ.get("REDIS_URL")),
-    reason="Known bug: on Redis, after the rest of the suite has run, this late joiner receives no frame (passes alone "
-    "and on the in-memory layer); see the closing note of stop 13",
-)
 async def test_a_listener_that_lost_frames_resyncs_from_the_snapshot(alice, emulator):
     emulator.push_fault(Fault(kind="slow", seconds=0.05))
     emulator.push_reply(Reply(content=WORDS))
