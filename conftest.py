@@ -4,6 +4,7 @@ the Groq-wire emulator on a loopback port, driven over real HTTP by the real gro
 import asyncio
 
 import pytest
+import time_machine
 from channels.layers import channel_layers
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -21,6 +22,20 @@ def _clear_cache():
     cache.clear()
     channel_layers.backends.clear()
     yield
+
+
+@pytest.fixture
+def frozen_clock(request):
+    """Time stands still at the test module's INSTANT (each module names the moment its zones are read at)."""
+    with time_machine.travel(request.module.INSTANT, tick=False):
+        yield
+
+
+@pytest.fixture
+def ticking_clock(request):
+    """Time starts at the test module's INSTANT and runs on (for code that waits, e.g. a streamed turn)."""
+    with time_machine.travel(request.module.INSTANT, tick=True):
+        yield
 
 
 @pytest.fixture

@@ -3,19 +3,12 @@
 import datetime as dt
 
 import pytest
-import time_machine
 
 from tasks.tests.factories import TaskFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 INSTANT = dt.datetime(2026, 12, 1, 18, 30, tzinfo=dt.UTC)  # Tuesday; already Wednesday in Kiritimati
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(INSTANT, tick=False):
-        yield
 
 
 def titles(response) -> list[str]:

@@ -6,7 +6,6 @@ import random
 import re
 
 import pytest
-import time_machine
 
 from tasks import selectors
 from tasks.models import Task
@@ -15,18 +14,12 @@ from tasks.sections import SECTION_WINDOW, panel_sections, section_key
 from tasks.tests.factories import TaskFactory
 from users.tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 INSTANT = dt.datetime(2026, 3, 5, 23, 30, tzinfo=dt.UTC)  # Thursday 15:30 in Los Angeles
 TODAY = dt.date(2026, 3, 5)
 FRAME_LIMIT = 256 * 1024
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(INSTANT, tick=False):
-        yield
 
 
 def many_tasks(

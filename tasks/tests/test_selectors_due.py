@@ -3,24 +3,17 @@
 import datetime as dt
 
 import pytest
-import time_machine
 
 from core.errors import DomainError
 from tasks import selectors
 from tasks.tests.factories import TaskFactory
 from users.tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 # Tuesday 1 December 2026, 18:30 UTC = Tuesday 08:30 in Honolulu = Wednesday 08:30 in Kiritimati.
 INSTANT = dt.datetime(2026, 12, 1, 18, 30, tzinfo=dt.UTC)
 D = dt.date.fromisoformat
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(INSTANT, tick=False):
-        yield
 
 
 def titles(qs) -> list[str]:

@@ -12,17 +12,11 @@ from tasks.models import Task
 from tasks.services import UNSET
 from users.tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 # Tuesday 1 December 2026, 18:30 UTC: already Wednesday 2 December in Pacific/Kiritimati.
 INSTANT = dt.datetime(2026, 12, 1, 18, 30, tzinfo=dt.UTC)
 D = dt.date.fromisoformat
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(INSTANT, tick=False):
-        yield
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import datetime as dt
 import re
 
 import pytest
-import time_machine
 from django.test import Client
 
 from tasks import selectors
@@ -13,18 +12,12 @@ from tasks.sections import panel_sections
 from tasks.tests.factories import TaskFactory
 from users.tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 # Thursday 5 March 2026, 23:30 UTC = Thursday 15:30 in Los Angeles = Friday 6 March 08:30 in Tokyo.
 INSTANT = dt.datetime(2026, 3, 5, 23, 30, tzinfo=dt.UTC)
 D = dt.date.fromisoformat
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(INSTANT, tick=False):
-        yield
 
 
 @pytest.fixture

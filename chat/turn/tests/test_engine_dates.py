@@ -27,19 +27,6 @@ def mode(request):
     return request.param
 
 
-@pytest.fixture
-def clock():
-    with time_machine.travel(INSTANT, tick=True):
-        yield
-
-
-@pytest.fixture
-def tokyo(user):
-    user.timezone = "Asia/Tokyo"
-    user.save()
-    return user
-
-
 @sync_to_async
 def tasks_of(user, status="all") -> list[Task]:
     return list(selectors.task_list(owner=user, status=status).order_by("id"))
@@ -59,7 +46,7 @@ async def run(user, text, mode=NATIVE, conversation_id=None):
     return await turn.result()
 
 
-async def test_scripted_add_task_with_due_words_in_tokyo(emulator, tokyo, clock, mode):
+async def test_scripted_add_task_with_due_words_in_tokyo(emulator, tokyo, ticking_clock, mode):
     script_add(emulator, mode, {"title": "call mom", "due": "tomorrow 5pm"})
     result = await run(tokyo, "remind me to call mom tomorrow at 5pm", mode)
     [task] = await tasks_of(tokyo)
@@ -74,7 +61,7 @@ async def test_scripted_add_task_with_due_words_in_tokyo(emulator, tokyo, clock,
     assert "Today is Friday 27 November 2026 (Asia/Tokyo)." in prompt
 
 
-async def test_an_unreadable_date_is_a_result_the_model_explains(emulator, tokyo, clock, mode):
+async def test_an_unreadable_date_is_a_result_the_model_explains(emulator, tokyo, ticking_clock, mode):
     script_add(emulator, mode, {"title": "call mom", "due": "tomorrow blorp"})
     result = await run(tokyo, "call mom tomorrow blorp", mode)
     [call] = result.tool_calls
@@ -83,7 +70,7 @@ async def test_an_unreadable_date_is_a_result_the_model_explains(emulator, tokyo
     assert await tasks_of(tokyo) == []
 
 
-async def test_the_demo_assistant_adds_a_dated_task_from_plain_english(emulator, tokyo, clock, mode):
+async def test_the_demo_assistant_adds_a_dated_task_from_plain_english(emulator, tokyo, ticking_clock, mode):
     result = await run(tokyo, "call mom tomorrow at 5pm", mode)
     [task] = await tasks_of(tokyo)
     assert (task.title, task.due_date, task.due_time) == ("call mom", dt.date(2026, 11, 28), dt.time(17, 0))
@@ -91,7 +78,7 @@ async def test_the_demo_assistant_adds_a_dated_task_from_plain_english(emulator,
     assert "due Tomorrow, Saturday 28 November, 17:00" in result.response
 
 
-async def test_the_demo_assistant_adds_several_tasks_with_details(emulator, tokyo, clock):
+async def test_the_demo_assistant_adds_several_tasks_with_details(emulator, tokyo, ticking_clock):
     await run(tokyo, "add milk, eggs and bread")
     await run(tokyo, "urgent: pay the electricity bill by dec 24")
     await run(tokyo, "water the plants every monday")
@@ -108,7 +95,7 @@ async def test_the_demo_assistant_adds_several_tasks_with_details(emulator, toky
     assert (plants.recurrence, plants.due_date) == ("FREQ=WEEKLY;BYDAY=MO", dt.date(2026, 11, 30))
 
 
-async def test_smart_lists_from_plain_english(emulator, tokyo, clock):
+async def test_smart_lists_from_plain_english(emulator, tokyo, ticking_clock):
     make = sync_to_async(TaskFactory)
     await make(owner=tokyo, title="Pay taxes", due_date=dt.date(2026, 11, 27), priority="high")
     await make(owner=tokyo, title="Old report", due_date=dt.date(2026, 11, 20))
@@ -122,7 +109,7 @@ async def test_smart_lists_from_plain_english(emulator, tokyo, clock):
     assert [t["title"] for t in search.tool_calls[0]["result"]["tasks"]] == ["Pay taxes"]
 
 
-async def test_completing_a_recurring_task_then_undo_and_undo_a_delete(emulator, tokyo, clock):
+async def test_completing_a_recurring_task_then_undo_and_undo_a_delete(emulator, tokyo, ticking_clock):
     added = await run(tokyo, "add standup every friday")
     task_id = added.tool_calls[0]["result"]["task_id"]
     done = await run(tokyo, f"complete task {task_id}", conversation_id=added.conversation_id)
@@ -146,7 +133,7 @@ async def test_small_talk_gets_a_short_answer_and_no_tool_call(emulator, tokyo):
         assert result.tool_calls == [] and len(result.response) < 200
 
 
-async def test_every_tool_call_is_finished_with_a_result(emulator, tokyo, clock):
+async def test_every_tool_call_is_finished_with_a_result(emulator, tokyo, ticking_clock):
     turn = await start_turn(user=tokyo, text="add tasks: walk the dog and feed the cat", mode=NATIVE)
     events = [e async for e in turn.events()]
     finished = [e for e in events if isinstance(e, ToolCallFinished)]

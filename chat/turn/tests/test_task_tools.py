@@ -5,7 +5,6 @@ import datetime as dt
 import json
 
 import pytest
-import time_machine
 
 from chat.turn.prompting import estimate_tokens
 from chat.turn.tools import run_tool, tool_schemas
@@ -20,26 +19,13 @@ INSTANT = dt.datetime(2026, 11, 26, 20, 0, tzinfo=dt.UTC)
 TOOL_SCHEMA_TOKEN_BUDGET = 1200
 
 
-@pytest.fixture
-def frozen():
-    with time_machine.travel(INSTANT, tick=False):
-        yield
-
-
-@pytest.fixture
-def tokyo(user):
-    user.timezone = "Asia/Tokyo"
-    user.save()
-    return user
-
-
 def test_all_tool_schemas_fit_the_token_budget():
     """A size limit, not a timing: the schemas are sent with every request (estimate: JSON characters / 4)."""
     used = sum(estimate_tokens(schema) for schema in tool_schemas())
     assert used < TOOL_SCHEMA_TOKEN_BUDGET, used
 
 
-def test_add_task_resolves_due_words_in_the_users_zone(tokyo, frozen):
+def test_add_task_resolves_due_words_in_the_users_zone(tokyo, frozen_clock):
     _, result = run_tool(tokyo, "add_task", {"title": "call mom", "due": "tomorrow 5pm"})
     task = Task.objects.get(pk=result["task_id"])
     assert (task.due_date, task.due_time) == (dt.date(2026, 11, 28), dt.time(17, 0))  # Saturday in Tokyo
@@ -49,7 +35,7 @@ def test_add_task_resolves_due_words_in_the_users_zone(tokyo, frozen):
     assert later["due_label"] == "Monday 30 November — in 3 days"
 
 
-def test_the_same_words_mean_another_day_in_another_zone(user, frozen):
+def test_the_same_words_mean_another_day_in_another_zone(user, frozen_clock):
     user.timezone = "America/New_York"  # still Thursday 26 November, 15:00
     user.save()
     _, result = run_tool(user, "add_task", {"title": "dentist", "due": "in 3 days"})
@@ -57,7 +43,7 @@ def test_the_same_words_mean_another_day_in_another_zone(user, frozen):
     assert result["due_label"] == "Sunday 29 November — in 3 days"
 
 
-def test_add_task_with_priority_and_repeat(tokyo, frozen):
+def test_add_task_with_priority_and_repeat(tokyo, frozen_clock):
     _, result = run_tool(
         tokyo, "add_task", {"title": "water plants", "priority": "high", "repeat": "every monday"}
     )
@@ -66,7 +52,7 @@ def test_add_task_with_priority_and_repeat(tokyo, frozen):
     assert result["due_date"] == "2026-11-30"  # a repeat without a date starts on its first day
 
 
-def test_unreadable_due_is_a_result_the_model_can_read(tokyo, frozen):
+def test_unreadable_due_is_a_result_the_model_can_read(tokyo, frozen_clock):
     params, result = run_tool(tokyo, "add_task", {"title": "call mom", "due": "tomorrow blorp"})
     assert params["due"] == "tomorrow blorp"
     assert result["error"] == "due_unparseable"
@@ -74,12 +60,12 @@ def test_unreadable_due_is_a_result_the_model_can_read(tokyo, frozen):
     assert not Task.objects.exists()
 
 
-def test_unreadable_repeat_is_a_result(tokyo, frozen):
+def test_unreadable_repeat_is_a_result(tokyo, frozen_clock):
     _, result = run_tool(tokyo, "add_task", {"title": "x", "repeat": "whenever I feel like it"})
     assert result["error"] == "repeat_unparseable"
 
 
-def test_completing_a_recurring_task_returns_the_next_one(tokyo, frozen):
+def test_completing_a_recurring_task_returns_the_next_one(tokyo, frozen_clock):
     _, added = run_tool(tokyo, "add_task", {"title": "standup", "due": "friday", "repeat": "every friday"})
     _, done = run_tool(tokyo, "complete_task", {"task_id": added["task_id"]})
     assert done["status"] == "completed"
@@ -95,7 +81,7 @@ def test_completing_a_one_off_task_has_no_next_task(tokyo):
     assert "next_task_id" not in done
 
 
-def test_update_task_sets_and_clears_due_priority_and_repeat(tokyo, frozen):
+def test_update_task_sets_and_clears_due_priority_and_repeat(tokyo, frozen_clock):
     task = TaskFactory(owner=tokyo, title="report")
     _, result = run_tool(tokyo, "update_task", {"task_id": task.pk, "due": "dec 24 9am", "priority": "low"})
     assert (result["due_date"], result["due_time"], result["priority"]) == ("2026-12-24", "09:00", "low")
@@ -112,7 +98,7 @@ def test_update_task_sets_and_clears_due_priority_and_repeat(tokyo, frozen):
     assert (task.title, task.priority, task.due_date, task.recurrence) == ("report", "low", None, "")
 
 
-def test_update_task_leaves_what_is_not_given(tokyo, frozen):
+def test_update_task_leaves_what_is_not_given(tokyo, frozen_clock):
     task = TaskFactory(owner=tokyo, title="report")
     run_tool(tokyo, "update_task", {"task_id": task.pk, "due": "friday", "repeat": "weekly"})
     _, result = run_tool(tokyo, "update_task", {"task_id": task.pk, "title": "Report v2"})
@@ -123,7 +109,7 @@ def test_update_task_leaves_what_is_not_given(tokyo, frozen):
     )
 
 
-def test_list_filters(tokyo, frozen):
+def test_list_filters(tokyo, frozen_clock):
     today = TaskFactory(owner=tokyo, title="Pay taxes", due_date=dt.date(2026, 11, 27), priority="high")
     late = TaskFactory(
         owner=tokyo, title="Late one", due_date=dt.date(2026, 11, 20), description="about taxes"
