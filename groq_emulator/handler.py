@@ -9,19 +9,9 @@ import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from . import brain
+from .compose import compose
 from .faults import DEFAULT_FAILED_GENERATION, Fault, Reply
-from .protocol import (
-    MODELS,
-    REASONING_MODELS,
-    Completion,
-    error_body,
-    estimate_tokens,
-    request_id,
-    sse,
-    status_error,
-    truncate,
-)
+from .protocol import MODELS, Completion, error_body, request_id, sse, status_error
 from .validate import validate
 
 if TYPE_CHECKING:
@@ -230,7 +220,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if fault and self._fault_response(fault, body, rid):
                 return
-            completion, split = self._completion(body, rid)
+            completion, split = compose(self.emu, body, rid)
             if body.get("stream"):
                 self._stream(completion, split, body, fault)
             else:
@@ -278,36 +268,6 @@ class Handler(BaseHTTPRequestHandler):
         if fault.kind == "stall" and fault.after_chunks is None and body.get("stream"):
             self._sleep(fault.seconds)
         return False
-
-    def _completion(self, body: dict[str, Any], rid: str) -> tuple[Completion, bool]:
-        native = bool(body.get("tools"))
-        reply = self.emu.script.next_reply()
-        split = reply is not None and reply.split_arguments
-        if reply is not None:
-            finish = reply.finish_reason
-            if not native:
-                reply = Reply(content=reply.content, reasoning=reply.reasoning)
-        else:
-            reply = brain.respond(body["messages"], native, allow_tools=body.get("tool_choice") != "none")
-            finish = None
-        model = body["model"]
-        if model not in REASONING_MODELS:
-            reply = Reply(content=reply.content, tool_calls=reply.tool_calls)
-        limit = body.get("max_completion_tokens") or body.get("max_tokens")
-        reply, cut = truncate(reply, limit)
-        finish = "length" if cut else finish or ("tool_calls" if reply.tool_calls else "stop")
-        prompt = json.dumps(body["messages"], ensure_ascii=False) + json.dumps(body.get("tools") or [])
-        completion = Completion(
-            model=model,
-            reply=reply,
-            finish_reason=finish,
-            request_id=rid,
-            prompt_tokens=estimate_tokens(prompt),
-            include_reasoning=body.get("include_reasoning") is not False,
-        )
-        completion.cached_tokens = self.emu.prompt_cache.cached_tokens(body, completion.prompt_tokens)
-        self.emu._spend(completion.usage()["total_tokens"])
-        return completion, split
 
     def _stream(self, completion: Completion, split: bool, body: dict[str, Any], fault: Fault | None) -> None:
         include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
