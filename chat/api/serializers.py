@@ -89,6 +89,13 @@ class ConversationDetailOutputSerializer(ConversationOutputSerializer):
         read_only_fields = fields
 
 
+class ConversationStopOutputSerializer(serializers.Serializer):
+    conversation_id = serializers.IntegerField()
+    stopping = serializers.BooleanField(
+        help_text="True when a turn was running and was asked to stop; false when none was running."
+    )
+
+
 class ConversationRenameInputSerializer(serializers.Serializer):
     title = _TITLE(allow_blank=True, max_length=10_000)
 
