@@ -229,7 +229,9 @@ async def test_a_regenerate_is_shown_live_in_the_other_tabs_with_the_old_reply_m
         # the question once, the old reply marked replaced, then the new one live (Stop shown)
         assert frame.count('class="msg user"') == 1 and "hello there" in frame
         assert replaced_replies(frame) == 1 and "First answer." in frame
-        live = f'id="turn-{question}-typing"'  # the live bubble (its typing dots), answering the same question
+        live = (
+            f'id="turn-{question}-typing"'  # the live bubble (its typing dots), answering the same question
+        )
         assert live in frame and 'data-busy="true"' in frame
         assert frame.index("First answer.") < frame.index(live)
     for communicator in (watcher, late):
