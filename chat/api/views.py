@@ -4,6 +4,8 @@ A turn started here is also streamed live to the owner's pages showing the conve
 page (chat.web.streams.TurnStream, without a local socket): they see the question, then the reply grow, and can
 stop it. `POST /api/conversations/{id}/stop/` stops a conversation's running turn, wherever it was started."""
 
+from urllib.parse import urlencode
+
 from asgiref.sync import async_to_sync
 from django.http import StreamingHttpResponse
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -27,8 +29,10 @@ from chat.api.serializers import (
     ConversationStopOutputSerializer,
     ErrorSerializer,
     MessageOutputSerializer,
+    MessagePageQuerySerializer,
 )
 from chat.api.streaming import turn_sse
+from chat.errors import MessageNotFound
 from chat.turn.engine import start_turn
 from chat.turn.limits import turn_running
 from chat.web.streams import TurnStream
@@ -157,13 +161,37 @@ class ConversationListApi(APIView):
 
 
 class ConversationDetailApi(APIView):
-    @extend_schema(responses={200: ConversationDetailOutputSerializer, 404: _ERRORS[404]})
+    @extend_schema(
+        parameters=[MessagePageQuerySerializer],
+        responses={
+            200: ConversationDetailOutputSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="A `before` or `limit` that is not allowed."),
+            404: OpenApiResponse(
+                ErrorSerializer,
+                description="No such conversation of yours (conversation_not_found), or `before` is not one of "
+                "its messages (message_not_found).",
+            ),
+        },
+        description="The conversation with one page of its messages, oldest first within the page: the newest "
+        "page, then follow `next` for the messages before it (null once the page reaches the start).",
+    )
     def get(self, request: Request, conversation_id: int) -> Response:
         conversation = selectors.conversation_get(owner=request.user, conversation_id=conversation_id)
+        query = MessagePageQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        before, limit = query.validated_data.get("before"), query.validated_data["limit"]
+        if before is not None and selectors.message_get(
+            owner=request.user, message_id=before
+        ).conversation_id != (conversation.pk):
+            raise MessageNotFound(message_id=before)
+        messages, earlier = selectors.message_page(conversation=conversation, before=before, limit=limit)
         data = ConversationOutputSerializer(conversation).data
-        data["messages"] = MessageOutputSerializer(
-            selectors.message_list(conversation=conversation), many=True
-        ).data
+        data["messages"] = MessageOutputSerializer(messages, many=True).data
+        data["next"] = (
+            request.build_absolute_uri(f"{request.path}?{urlencode({'before': earlier, 'limit': limit})}")
+            if earlier
+            else None
+        )
         return Response(data)
 
     @extend_schema(
