@@ -168,7 +168,9 @@ def test_show_more_with_a_limit_restores_a_wider_window_at_once(client):
     capped = client.get("/tasks/section/later/?offset=0&limit=100000", **HTMX).content.decode()
 
     assert rows(wide) == order[w : 4 * w] and f"?offset={4 * w}" in wide
-    got = rows(capped)  # at most SECTION_MAX_LIMIT rows, and the byte budget may cut sooner: Show more goes on
+    got = rows(
+        capped
+    )  # at most SECTION_MAX_LIMIT rows, and the byte budget may cut sooner: Show more goes on
     assert 3 * w < len(got) <= SECTION_MAX_LIMIT and got == order[: len(got)]
     assert f"?offset={len(got)}" in capped
     assert rows(client.get("/tasks/section/later/?offset=0&limit=-5", **HTMX).content.decode()) == order[:w]
