@@ -47,12 +47,16 @@ def conversation_control_group(user_id: int, conversation_id: int) -> str:
     return f"conversation-control.{user_id}.{conversation_id}"
 
 
-def turn_frame(*, conversation_id: int, user_message_id: int, seq: int, html: str, terminal: bool) -> dict:
+def turn_frame(
+    *, conversation_id: int, turn_id: str, user_message_id: int, seq: int, html: str, terminal: bool
+) -> dict:
     """One coalesced frame of a live turn (never one per token); `seq` counts from 1 per turn, so a listener
-    sees a frame the layer dropped as a gap and resyncs from the turn's snapshot."""
+    sees a frame the layer dropped as a gap and resyncs from the turn's snapshot. `turn_id` names the run: a
+    regenerated question (the same user message) is answered by a new turn."""
     return {
         "type": TURN_FRAME,
         "conversation_id": conversation_id,
+        "turn_id": turn_id,
         "user_message_id": user_message_id,
         "seq": seq,
         "html": html,
@@ -61,8 +65,13 @@ def turn_frame(*, conversation_id: int, user_message_id: int, seq: int, html: st
 
 
 def turn_stop(*, conversation_id: int) -> dict:
-    """Stop pressed in a tab that is not the one streaming the turn."""
+    """Stop pressed in a tab that does not run the turn itself, or asked for through the API."""
     return {"type": TURN_STOP, "conversation_id": conversation_id}
+
+
+def stop_turn(user_id: int, *, conversation_id: int) -> None:
+    """From sync code (the REST API): ask the process running the conversation's turn to stop it, at once."""
+    _send(conversation_control_group(user_id, conversation_id), turn_stop(conversation_id=conversation_id))
 
 
 async def agroup_send(group: str, message: dict) -> None:
@@ -86,11 +95,16 @@ def conversations_changed(user_id: int) -> None:
     _send_on_commit(user_id, {"type": CONVERSATIONS_CHANGED})
 
 
-def turn_finished(user_id: int, *, conversation_id: int, user_message_id: int) -> None:
+def turn_finished(user_id: int, *, conversation_id: int, user_message_id: int, turn_id: str = "") -> None:
     """A reply was saved: tabs showing that conversation (other than the one that streamed it) refresh it."""
     _send_on_commit(
         user_id,
-        {"type": TURN_FINISHED, "conversation_id": conversation_id, "user_message_id": user_message_id},
+        {
+            "type": TURN_FINISHED,
+            "conversation_id": conversation_id,
+            "user_message_id": user_message_id,
+            "turn_id": turn_id,
+        },
     )
 
 

@@ -21,7 +21,7 @@ from core.errors import DomainError
 from tasks import selectors
 from tasks.forms import edit_initial
 from tasks.models import Task
-from tasks.sections import PanelItem, Section, panel_sections, section_page
+from tasks.sections import SECTION_WINDOW, PanelItem, Section, panel_sections, section_page
 
 PANEL_ROWS_BUDGET = 200 * 1024  # bytes of task rows in one panel body (the frame guard allows 256 KB)
 
@@ -98,10 +98,10 @@ def task_panel_html(
     return render_to_string("tasks/frames/panel.html", {**context, "oob": oob})
 
 
-def task_section_html(owner: AbstractBaseUser, *, key: str, offset: int) -> str:
-    """The next window of one section: its rows and, if more remain, the next "Show more" (ValueError for an
-    unknown section)."""
-    section = section_page(owner=owner, key=key, offset=offset)
+def task_section_html(owner: AbstractBaseUser, *, key: str, offset: int, limit: int = SECTION_WINDOW) -> str:
+    """The next window of one section (`limit` tasks): its rows and, if more remain, the next "Show more"
+    (ValueError for an unknown section)."""
+    section = section_page(owner=owner, key=key, offset=offset, limit=limit)
     _window_rows([section], budget=PANEL_ROWS_BUDGET)
     return render_to_string("tasks/_section_rows.html", {"section": section})
 

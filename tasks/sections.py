@@ -24,6 +24,7 @@ UPCOMING_DAYS = selectors.UPCOMING_DAYS
 # Tasks per section on the panel ("Show more" loads the next as many). A row is ~0.9-1 KB of HTML, so six full
 # sections of 50 (~300 KB) would not fit one 256 KB websocket frame; 30 each is about 170 KB.
 SECTION_WINDOW = 30
+SECTION_MAX_LIMIT = 10 * SECTION_WINDOW  # the most rows one "Show more" request may ask for
 # (key, heading) in the order the panel shows them.
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("overdue", "Overdue"),

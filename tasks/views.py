@@ -15,7 +15,7 @@ from core.ids import parse_id
 from tasks import selectors, services
 from tasks.forms import TaskFieldsForm
 from tasks.panel import Editing, task_edit_html, task_item_html, task_panel_html, task_section_html
-from tasks.sections import task_panel_item
+from tasks.sections import SECTION_MAX_LIMIT, SECTION_WINDOW, task_panel_item
 
 EDIT_FIELDS = ("title", "description", "due_date", "due_time", "priority", "repeat")
 
@@ -74,10 +74,13 @@ def task_panel(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def task_section(request: HttpRequest, key: str) -> HttpResponse:
-    """ "Show more": the next window of one section (`?offset=`), only ever the user's own tasks."""
+    """ "Show more": the next window of one section (`?offset=`), only ever the user's own tasks. `?limit=` asks
+    for more than one window at once (at most SECTION_MAX_LIMIT): a re-rendered panel restoring what the page had
+    shown (static/js/chat.js). The byte budget still applies, with a Show more for the rest."""
     offset = parse_id(request.GET.get("offset")) or 0
+    limit = min(parse_id(request.GET.get("limit")) or SECTION_WINDOW, SECTION_MAX_LIMIT)
     try:
-        return HttpResponse(task_section_html(request.user, key=key, offset=offset))
+        return HttpResponse(task_section_html(request.user, key=key, offset=offset, limit=limit))
     except ValueError:
         raise Http404("No such section.") from None
 

@@ -2,11 +2,13 @@ from django.conf import settings
 from rest_framework import serializers
 
 from chat.models import Conversation, Message
+from chat.selectors import TRANSCRIPT_PAGE
 from core.openapi import documented, non_blank_text
 
 # The schema states the engine's and the services' rules (they keep their own codes: message_required …).
 _MESSAGE = documented(serializers.CharField, non_blank_text(settings.CHAT_MESSAGE_MAX_CHARS))
 _TITLE = documented(serializers.CharField, non_blank_text(200))
+MESSAGE_PAGE_DEFAULT, MESSAGE_PAGE_MAX = TRANSCRIPT_PAGE, 200
 
 
 class ChatInputSerializer(serializers.Serializer):
@@ -80,13 +82,44 @@ class ConversationOutputSerializer(serializers.ModelSerializer):
 
 
 class ConversationDetailOutputSerializer(ConversationOutputSerializer):
-    """For the schema: the conversation with its messages in order."""
+    """For the schema: the conversation with one page of its messages, in order."""
 
     messages = MessageOutputSerializer(many=True, read_only=True)
+    next = serializers.URLField(
+        allow_null=True,
+        read_only=True,
+        help_text="The page of messages before this one (`?before=<its first message id>`); null at the start.",
+    )
 
     class Meta(ConversationOutputSerializer.Meta):
-        fields = [*ConversationOutputSerializer.Meta.fields, "messages"]
+        fields = [*ConversationOutputSerializer.Meta.fields, "messages", "next"]
         read_only_fields = fields
+
+
+class MessagePageQuerySerializer(serializers.Serializer):
+    """Which page of a conversation's messages: the newest first, then `next` for the ones before."""
+
+    before = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="A message id of this conversation: the page ends just before it. Left out: the newest page.",
+    )
+    limit = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MESSAGE_PAGE_MAX,
+        default=MESSAGE_PAGE_DEFAULT,
+        help_text="Messages per page, at most (a page also stays under about 60,000 characters and starts at a "
+        "question: it never splits a turn, so a single turn longer than `limit` comes whole).",
+    )
+
+
+class ConversationStopOutputSerializer(serializers.Serializer):
+    conversation_id = serializers.IntegerField()
+    stopping = serializers.BooleanField(
+        help_text="True when a turn was running and was asked to stop; false when none was running."
+    )
 
 
 class ConversationRenameInputSerializer(serializers.Serializer):

@@ -12,4 +12,9 @@ urlpatterns = [
         views.ConversationDetailApi.as_view(),
         name="api-conversation-detail",
     ),
+    path(
+        "conversations/<int:conversation_id>/stop/",
+        views.ConversationStopApi.as_view(),
+        name="api-conversation-stop",
+    ),
 ]

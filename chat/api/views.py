@@ -1,4 +1,10 @@
-"""The chat as JSON (and server-sent events). Thin: validate, hand the turn to the engine, serialize."""
+"""The chat as JSON (and server-sent events). Thin: validate, hand the turn to the engine, serialize.
+
+A turn started here is also streamed live to the owner's pages showing the conversation, like one started on the
+page (chat.web.streams.TurnStream, without a local socket): they see the question, then the reply grow, and can
+stop it. `POST /api/conversations/{id}/stop/` stops a conversation's running turn, wherever it was started."""
+
+from urllib.parse import urlencode
 
 from asgiref.sync import async_to_sync
 from django.http import StreamingHttpResponse
@@ -20,11 +26,17 @@ from chat.api.serializers import (
     ConversationOutputSerializer,
     ConversationPageSerializer,
     ConversationRenameInputSerializer,
+    ConversationStopOutputSerializer,
     ErrorSerializer,
     MessageOutputSerializer,
+    MessagePageQuerySerializer,
 )
 from chat.api.streaming import turn_sse
+from chat.errors import MessageNotFound
 from chat.turn.engine import start_turn
+from chat.turn.limits import turn_running
+from chat.web.streams import TurnStream
+from core import broadcast
 
 _ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Bad input, e.g. an empty or over-long message."),
@@ -77,7 +89,7 @@ class ChatApi(APIView):
         }
         if "text/event-stream" in request.headers.get("Accept", ""):
             # The turn's task lives on the server's event loop; the response streams its events.
-            turn = async_to_sync(start_turn)(**start)
+            turn = async_to_sync(_start_streamed)(start)
             response = StreamingHttpResponse(turn_sse(turn), content_type="text/event-stream")
             response["Cache-Control"] = "no-cache"
             response["X-Accel-Buffering"] = "no"
@@ -123,9 +135,19 @@ class LegacyChatApi(ChatApi):
         return self.chat(request)
 
 
+async def _start_streamed(start: dict):
+    """Start the turn and its stream to the owner's pages (it runs on the server's loop, like the turn)."""
+    turn = await start_turn(**start)
+    TurnStream(turn).start()
+    return turn
+
+
 async def _run_to_end(start: dict):
     turn = await start_turn(**start)
-    return await turn.result()
+    stream = TurnStream(turn).start()
+    result = await turn.result()
+    await stream.finished()  # its last frame is out (a few ms after the result): pages show the end too
+    return result
 
 
 class ConversationListApi(APIView):
@@ -139,13 +161,37 @@ class ConversationListApi(APIView):
 
 
 class ConversationDetailApi(APIView):
-    @extend_schema(responses={200: ConversationDetailOutputSerializer, 404: _ERRORS[404]})
+    @extend_schema(
+        parameters=[MessagePageQuerySerializer],
+        responses={
+            200: ConversationDetailOutputSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="A `before` or `limit` that is not allowed."),
+            404: OpenApiResponse(
+                ErrorSerializer,
+                description="No such conversation of yours (conversation_not_found), or `before` is not one of "
+                "its messages (message_not_found).",
+            ),
+        },
+        description="The conversation with one page of its messages, oldest first within the page: the newest "
+        "page, then follow `next` for the messages before it (null once the page reaches the start).",
+    )
     def get(self, request: Request, conversation_id: int) -> Response:
         conversation = selectors.conversation_get(owner=request.user, conversation_id=conversation_id)
+        query = MessagePageQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        before, limit = query.validated_data.get("before"), query.validated_data["limit"]
+        if before is not None and selectors.message_get(
+            owner=request.user, message_id=before
+        ).conversation_id != (conversation.pk):
+            raise MessageNotFound(message_id=before)
+        messages, earlier = selectors.message_page(conversation=conversation, before=before, limit=limit)
         data = ConversationOutputSerializer(conversation).data
-        data["messages"] = MessageOutputSerializer(
-            selectors.message_list(conversation=conversation), many=True
-        ).data
+        data["messages"] = MessageOutputSerializer(messages, many=True).data
+        data["next"] = (
+            request.build_absolute_uri(f"{request.path}?{urlencode({'before': earlier, 'limit': limit})}")
+            if earlier
+            else None
+        )
         return Response(data)
 
     @extend_schema(
@@ -163,3 +209,33 @@ class ConversationDetailApi(APIView):
     def delete(self, request: Request, conversation_id: int) -> Response:
         services.conversation_delete(owner=request.user, conversation_id=conversation_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ConversationStopApi(APIView):
+    @extend_schema(
+        operation_id="conversations_stop",
+        request=None,
+        responses={
+            202: OpenApiResponse(
+                ConversationStopOutputSerializer,
+                description="A turn was running: it was asked to stop (it ends shortly, its reply saved as stopped).",
+            ),
+            200: OpenApiResponse(
+                ConversationStopOutputSerializer, description="No turn is running in this conversation."
+            ),
+            401: _ERRORS[401],
+            404: _ERRORS[404],
+        },
+        description="Stop the reply being generated in one of your conversations, wherever it was started (a chat "
+        "page, another API call) and on whichever server process it runs. What had arrived is kept, marked "
+        "stopped; every page showing the conversation shows the end.",
+    )
+    def post(self, request: Request, conversation_id: int) -> Response:
+        conversation = selectors.conversation_get(owner=request.user, conversation_id=conversation_id)
+        running = turn_running(conversation.pk)
+        if running:
+            broadcast.stop_turn(request.user.pk, conversation_id=conversation.pk)
+        body = ConversationStopOutputSerializer(
+            {"conversation_id": conversation.pk, "stopping": running}
+        ).data
+        return Response(body, status=status.HTTP_202_ACCEPTED if running else status.HTTP_200_OK)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from chat.models import Message
 from chat.turn import llm, prompting, recording
 from chat.turn.calls import ToolCall
+from chat.turn.event_log import EventLog
 from chat.turn.events import (
     ReasoningDelta,
     TextDelta,
@@ -86,12 +88,13 @@ class Turn:
         self, *, user: AbstractBaseUser, user_message: Message, history: list[Message], protocol: ToolProtocol
     ):
         self.user = user
+        self.id = uuid.uuid4().hex  # this run (a regenerated question is answered by a new turn, a new id)
         self.user_message = user_message
         self.conversation = user_message.conversation
         self.conversation_id: int = user_message.conversation_id
         self.history = history
         self.protocol = protocol
-        self._queue: asyncio.Queue[TurnEvent] = asyncio.Queue()
+        self._log = EventLog()  # every listener reads the whole turn (the API's answer and the pages' stream)
         self._task: asyncio.Task | None = None
         self._round = _Round()
         self._usage: dict = dict.fromkeys(recording.USAGE_FIELDS, 0)
@@ -127,12 +130,9 @@ class Turn:
     def running(self) -> bool:
         return bool(self._task and not self._task.done())
 
-    async def events(self) -> AsyncIterator[TurnEvent]:
-        while True:
-            event = await self._queue.get()
-            yield event
-            if event.terminal:
-                return
+    def events(self) -> AsyncIterator[TurnEvent]:
+        """The turn's events from its first, ending with its one terminal event (any number of listeners)."""
+        return self._log.follow()
 
     async def result(self) -> TurnResult:
         """Run to the end and collect the outcome (the non-streaming API)."""
@@ -142,7 +142,7 @@ class Turn:
     def _emit(self, event: TurnEvent) -> None:
         if not self._terminal_sent:  # exactly one terminal event, and nothing after it
             self._terminal_sent = event.terminal
-            self._queue.put_nowait(event)
+            self._log.append(event)
 
     def _ended(self, task: asyncio.Task) -> None:
         """The safety net: a task cancelled before its body ran (a server shutting down) still ends its listener."""
@@ -184,6 +184,7 @@ class Turn:
                     user_id=self.user.pk,
                     conversation_id=self.conversation_id,
                     user_message_id=self.user_message.pk,
+                    turn_id=self.id,
                     usage=self._usage,
                 )
             except Exception:  # the lock is a lease: it expires on its own

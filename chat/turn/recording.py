@@ -71,14 +71,18 @@ def save_retry(
 USAGE_FIELDS = services.USAGE_FIELDS
 
 
-def end_turn(*, user_id: int, conversation_id: int, user_message_id: int, usage: dict | None = None) -> None:
+def end_turn(
+    *, user_id: int, conversation_id: int, user_message_id: int, turn_id: str = "", usage: dict | None = None
+) -> None:
     """The turn's last hop: adds its usage to the user's day (kept whatever happens to the conversation), frees
     the conversation for its next message, then tells the user's tabs that its reply is saved."""
     try:
         services.usage_record(user_id=user_id, usage=usage or {})
     finally:
         release_turn_lock(conversation_id)
-    broadcast.turn_finished(user_id, conversation_id=conversation_id, user_message_id=user_message_id)
+    broadcast.turn_finished(
+        user_id, conversation_id=conversation_id, user_message_id=user_message_id, turn_id=turn_id
+    )
 
 
 class TurnRecorder:

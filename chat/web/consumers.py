@@ -68,7 +68,6 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.follower = StreamFollower()
         self.watching: str | None = None  # the group of the conversation shown (its live frames)
         self._page_busy = False  # the page's composer shows someone else's live turn (busy, with Stop)
-        self._control_group: str | None = None  # where Stop from the user's other tabs arrives
         self._control = ControlFrameLimiter()  # stop / view / malformed frames (chat.web.frames)
         # Accept, then close with an application code: a refused handshake would look like a network error
         # (1006) to the browser, and the HTMX ws extension would keep reconnecting.
@@ -91,8 +90,6 @@ class ChatConsumer(AsyncWebsocketConsumer):
             if self.session_key:
                 await self.channel_layer.group_discard(session_group(self.session_key), self.channel_name)
             await self._watch(None)
-        if self._control_group:
-            await self.channel_layer.group_discard(self._control_group, self.channel_name)
         # Stop sending to a closed socket, but leave the turn running: it streams on, and the engine saves it.
         if self._stream is not None:
             self._stream.detach()
@@ -143,7 +140,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         turn = self._turn
         if turn is not None and turn.running and conversation_id in (None, turn.conversation_id):
             turn.stop()
-        elif conversation_id is not None:  # a turn streamed by another tab, maybe on another worker
+        elif conversation_id is not None:  # a turn run elsewhere: its stream listens (chat.web.stop_listener)
             await self.channel_layer.group_send(
                 conversation_control_group(self.user.pk, conversation_id),
                 turn_stop(conversation_id=conversation_id),
@@ -189,8 +186,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if live is None:
             return False
         html, snapshot = live
-        if resync or not self.follower.following(snapshot.user_message_id):
-            self.follower.synced(snapshot.user_message_id, snapshot.seq)
+        if resync or not self.follower.following(snapshot.turn_id):
+            self.follower.synced(snapshot.turn_id, snapshot.seq)
             self._page_busy = True
             await self.send(text_data=html)
         return True
@@ -228,17 +225,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
             )
             return
         self._turn, self.viewing = turn, turn.conversation_id
-        self.follower.streams(turn.user_message.pk)
+        self.follower.streams(turn.id)
         await self._watch(turn.conversation_id)
-        self._stream = TurnStream(turn, send=lambda html: self.send(text_data=html))
-        self._stream.start()
-        # Stop pressed in another tab (maybe on another worker) reaches the socket that started the turn.
-        control = conversation_control_group(self.user.pk, turn.conversation_id)
-        if control != self._control_group:
-            if self._control_group:
-                await self.channel_layer.group_discard(self._control_group, self.channel_name)
-            await self.channel_layer.group_add(control, self.channel_name)
-            self._control_group = control
+        self._stream = TurnStream(turn, send=lambda html: self.send(text_data=html)).start()
 
     async def _notice(self, message: str, *, draft: str = "", reset_composer: bool = True) -> None:
         await self.send(text_data=fragments.notice_html(message, draft=draft, reset_composer=reset_composer))
@@ -276,7 +265,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         """A reply of this user was saved. A page showing that conversation that did not see the turn live (a
         turn from the API, or one whose stream this socket never joined) gets the saved transcript."""
         if message["conversation_id"] == self.viewing and not self.follower.showed_end(
-            message["user_message_id"]
+            message.get("turn_id", "")
         ):
             self._send_transcript(message["conversation_id"])
 
@@ -290,19 +279,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
             self._page_busy = self._page_busy and not message["terminal"]
             await self.send(text_data=message["html"])
         elif decision == RESYNC and not await self._join_live(conversation_id, resync=True):
-            self.follower.over(message["user_message_id"])  # already saved: the transcript is the truth
+            self.follower.over(message["turn_id"])  # already saved: the transcript is the truth
             self._send_transcript(conversation_id)
 
     async def conversations_changed(self, message: dict) -> None:
         """A conversation was started, continued, renamed or deleted in some tab (or the API): new sidebar."""
         html = await database_sync_to_async(fragments.conversation_list_html)(self.user)
         await self.send(text_data=html)
-
-    async def turn_stop(self, message: dict) -> None:
-        """Stop from another tab of this user: this socket started the conversation's running turn."""
-        turn = self._turn
-        if turn is not None and turn.running and turn.conversation_id == message.get("conversation_id"):
-            turn.stop()
 
     async def tasks_changed(self, message: dict) -> None:
         deleted = message.get("task_id") if message.get("action") == "deleted" else None

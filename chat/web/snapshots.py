@@ -30,6 +30,7 @@ class LiveSnapshot:
     owner_id: int
     conversation_id: int
     user_message_id: int
+    turn_id: str  # the run (chat.turn.engine.Turn.id): a regenerated question is answered by a new one
     question: str
     seq: int
     ended: bool
@@ -56,6 +57,7 @@ class LiveSnapshot:
             "owner_id": self.owner_id,
             "conversation_id": self.conversation_id,
             "user_message_id": self.user_message_id,
+            "turn_id": self.turn_id,
             "question": self.question,
             "seq": self.seq,
             "ended": self.ended,
@@ -86,6 +88,7 @@ class LiveSnapshot:
             owner_id=data["owner_id"],
             conversation_id=data["conversation_id"],
             user_message_id=data["user_message_id"],
+            turn_id=data.get("turn_id", ""),
             question=data["question"],
             seq=data["seq"],
             ended=data["ended"],
@@ -113,7 +116,14 @@ def live_snapshot(*, owner_id: int, conversation_id: int) -> LiveSnapshot | None
 def live_transcript_bubbles(
     messages: Iterable[Message], snapshot: LiveSnapshot
 ) -> list[UserBubble | AssistantBubble]:
-    """The saved conversation before the live turn, then the live turn as its snapshot shows it. (Rounds of the
-    live turn already saved — tool calls and results — are in the snapshot, with the ids the live frames use.)"""
-    earlier = [m for m in messages if m.pk < snapshot.user_message_id]
-    return transcript_bubbles(earlier) + snapshot.bubbles()
+    """The saved conversation up to the live turn's question, then the live reply as its snapshot shows it.
+
+    Kept: everything up to the question, and the replies after it that were replaced (a regenerate: the old
+    reply stays above the new one, marked). Left out: rounds of the live turn already saved (tool calls and
+    results), which are in the snapshot with the ids the live frames use."""
+    messages = list(messages)
+    if not any(m.pk == snapshot.user_message_id for m in messages):  # not on this page: the snapshot's words
+        earlier = [m for m in messages if m.pk < snapshot.user_message_id]
+        return transcript_bubbles(earlier) + snapshot.bubbles()
+    shown = [m for m in messages if m.pk <= snapshot.user_message_id or m.replaced_at is not None]
+    return transcript_bubbles(shown) + [snapshot.bubble]

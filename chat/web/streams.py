@@ -4,8 +4,9 @@ conversation, on any worker process, and can be stopped from any of them.
     TurnStream      runs in the process of the turn, from start to end, whether or not the starting socket stays
                     connected: relays the turn (chat.web.relay: text already coalesced, ~40 ms), sends each frame
                     to the starting socket while it is attached, saves the snapshot (chat.web.snapshots) and
-                    publishes the frame to the conversation's group. A Stop pressed in another tab reaches the
-                    starting socket through the conversation's control group (ChatConsumer.turn_stop).
+                    publishes the frame to the conversation's group. It listens for Stop from any tab or the
+                    API while the turn runs (chat.web.stop_listener). Every turn has one, whatever started it:
+                    a socket (`send`: its frames go to it directly) or the REST API (no local socket).
     StreamFollower  a socket's side: which published frames to show (in order, each once, not the turns it
                     streams itself); a gap — frames the channel layer dropped, or a turn joined midway — means
                     "resync from the snapshot".
@@ -25,6 +26,7 @@ from chat.turn.engine import Turn
 from chat.web import fragments
 from chat.web.relay import TurnRelay
 from chat.web.snapshots import LiveSnapshot, snapshot_save
+from chat.web.stop_listener import StopListener
 from core import broadcast
 
 logger = logging.getLogger(__name__)
@@ -42,11 +44,12 @@ class TurnStream:
         self._group = broadcast.conversation_group(owner, conversation)
         self._task: asyncio.Task | None = None
 
-    def start(self) -> None:
+    def start(self) -> TurnStream:
         # A context of its own, like the turn's: the stream outlives the socket (and its thread executor).
         self._task = asyncio.create_task(
             self._run(), name=f"chat-stream-{self.turn.conversation_id}", context=contextvars.Context()
         )
+        return self
 
     def detach(self) -> None:
         """The starting socket closed: keep streaming to the others (a reconnect rejoins from the snapshot)."""
@@ -57,8 +60,15 @@ class TurnStream:
         """The turn's last frame went out (its bookkeeping — snapshot, group — may still be finishing)."""
         return self._task is None or self._task.done() or self._relay.live.ended
 
+    async def finished(self) -> None:
+        """Wait for the stream's end: its last frame published and its bookkeeping done."""
+        if self._task is not None:
+            await asyncio.shield(self._task)
+
     async def _run(self) -> None:
+        stop = StopListener(self.turn)
         try:
+            await stop.start()
             await self._relay.run()
         except asyncio.CancelledError:
             raise
@@ -70,9 +80,12 @@ class TurnStream:
                         fragments.notice_html("The reply could not be shown. Reload the page to see it.")
                     )
         finally:
-            if not self._relay.live.ended:  # late joiners must not wait for a turn nobody streams
-                with contextlib.suppress(Exception):
-                    await snapshot_save(self._snapshot(ended=True))
+            try:
+                if not self._relay.live.ended:  # late joiners must not wait for a turn nobody streams
+                    with contextlib.suppress(Exception):
+                        await snapshot_save(self._snapshot(ended=True))
+            finally:
+                await stop.close()
 
     def _snapshot(self, *, ended: bool) -> LiveSnapshot:
         message = self.turn.user_message
@@ -80,6 +93,7 @@ class TurnStream:
             owner_id=self.turn.user.pk,
             conversation_id=self.turn.conversation_id,
             user_message_id=message.pk,
+            turn_id=self.turn.id,
             question=message.content,
             seq=self._seq,
             ended=ended,
@@ -101,6 +115,7 @@ class TurnStream:
             logger.warning("Could not save the live turn's snapshot", exc_info=True)
         message = broadcast.turn_frame(
             conversation_id=self.turn.conversation_id,
+            turn_id=self.turn.id,
             user_message_id=self.turn.user_message.pk,
             seq=self._seq,
             html=html,
@@ -117,32 +132,32 @@ class StreamFollower:
     live turn as its snapshot shows it), then followed frame by frame; a gap resyncs again."""
 
     def __init__(self) -> None:
-        self._own: set[int] = set()  # turns this socket streams itself (TurnStream sends them directly)
-        self._shown: dict[int, int] = {}  # turn (its user message id) → the last frame shown
-        self._over: set[int] = set()  # turns this socket saw end, live or saved
+        self._own: set[str] = set()  # turns this socket streams itself (TurnStream sends them directly)
+        self._shown: dict[str, int] = {}  # turn (its id, chat.turn.engine.Turn.id) → the last frame shown
+        self._over: set[str] = set()  # turns this socket saw end, live or saved
 
-    def streams(self, user_message_id: int) -> None:
-        self._own.add(user_message_id)
+    def streams(self, turn_id: str) -> None:
+        self._own.add(turn_id)
 
-    def synced(self, user_message_id: int, seq: int) -> None:
+    def synced(self, turn_id: str, seq: int) -> None:
         """A resync sent the snapshot that includes frames 1..seq."""
-        self._shown[user_message_id] = seq
+        self._shown[turn_id] = seq
 
-    def over(self, user_message_id: int) -> None:
+    def over(self, turn_id: str) -> None:
         """The saved transcript was sent: the turn's later frames are not needed."""
-        self._shown.pop(user_message_id, None)
-        self._over.add(user_message_id)
+        self._shown.pop(turn_id, None)
+        self._over.add(turn_id)
 
-    def following(self, user_message_id: int) -> bool:
-        return user_message_id in self._own or user_message_id in self._shown
+    def following(self, turn_id: str) -> bool:
+        return turn_id in self._own or turn_id in self._shown
 
-    def showed_end(self, user_message_id: int) -> bool:
+    def showed_end(self, turn_id: str) -> bool:
         """Needs no saved transcript: this socket streams the turn, follows it live (its end comes as a
         frame), or saw it end."""
-        return self.following(user_message_id) or user_message_id in self._over
+        return self.following(turn_id) or turn_id in self._over
 
     def accept(self, message: dict) -> str:
-        turn, seq = message["user_message_id"], message["seq"]
+        turn, seq = message["turn_id"], message["seq"]
         if turn in self._own or turn in self._over:
             return SKIP
         last = self._shown.get(turn)

@@ -219,6 +219,31 @@
     if (elt && elt.id === focusAfterSwap) focusAfterSwap = null;
     if (elt && document.activeElement !== elt) elt.focus({ preventScroll: true });
   });
+  // "Show more" survives a re-render: remember how many rows each section showed, and when a new body comes
+  // (a broadcast, or a panel action's answer) with fewer, fetch the rest in one request (?offset=&limit=).
+  var sectionRows = {};
+  function shownRows(list) {
+    return list.querySelectorAll(":scope > li.task").length;
+  }
+  document.body.addEventListener("htmx:load", function (event) {
+    var elt = event.detail.elt;
+    if (!elt.querySelectorAll) return;
+    var list = elt.parentElement && elt.parentElement.closest("ul[data-section]");
+    if (list && !elt.querySelector("ul[data-section]")) {  // rows added by Show more (or a restore below)
+      if (list.isConnected) sectionRows[list.dataset.section] = shownRows(list);
+      return;
+    }
+    elt.querySelectorAll("ul[data-section]").forEach(function (section) {  // a new panel body
+      var key = section.dataset.section;
+      var want = sectionRows[key] || 0;
+      var have = shownRows(section);
+      var more = document.getElementById("section-" + key + "-more-button");
+      if (!more || want <= have) return;
+      var url = more.getAttribute("hx-get") + "&limit=" + (want - have);
+      // From this body's own button: a request from an earlier body (replaced meanwhile) must not block it.
+      htmx.ajax("GET", url, { source: more, target: more.parentElement, swap: "outerHTML" });
+    });
+  });
   var completedOpen = false;
   document.addEventListener("toggle", function (event) {
     if (event.target.id === "completed-section") completedOpen = event.target.open;

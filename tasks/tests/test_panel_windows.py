@@ -10,7 +10,7 @@ import pytest
 from tasks import selectors
 from tasks.models import Task
 from tasks.panel import task_panel_html
-from tasks.sections import SECTION_WINDOW, panel_sections, section_key
+from tasks.sections import SECTION_MAX_LIMIT, SECTION_WINDOW, panel_sections, section_key
 from tasks.tests.factories import TaskFactory
 from users.tests.factories import UserFactory
 
@@ -148,3 +148,22 @@ def test_show_more_only_ever_shows_the_users_own_tasks(client, user, other_user)
 def test_show_more_needs_a_login(client):
     response = client.get("/tasks/section/today/?offset=50", **HTMX)
     assert response.status_code in (401, 403) or response.headers.get("HX-Redirect")
+
+
+def test_show_more_with_a_limit_restores_a_wider_window_at_once(client):
+    owner = UserFactory()
+    many_tasks(owner, 6 * 400)
+    client.force_login(owner)
+    order = [str(t.pk) for t in selectors.task_section(owner=owner, section="later", now=INSTANT)]
+    w = SECTION_WINDOW
+
+    wide = client.get(f"/tasks/section/later/?offset={w}&limit={3 * w}", **HTMX).content.decode()
+    capped = client.get("/tasks/section/later/?offset=0&limit=100000", **HTMX).content.decode()
+
+    assert rows(wide) == order[w : 4 * w] and f"?offset={4 * w}" in wide
+    got = rows(
+        capped
+    )  # at most SECTION_MAX_LIMIT rows, and the byte budget may cut sooner: Show more goes on
+    assert 3 * w < len(got) <= SECTION_MAX_LIMIT and got == order[: len(got)]
+    assert f"?offset={len(got)}" in capped
+    assert rows(client.get("/tasks/section/later/?offset=0&limit=-5", **HTMX).content.decode()) == order[:w]

@@ -90,7 +90,10 @@ def test_a_killed_worker_frees_the_conversation_once_its_lease_lapses(workers):
 
     busy = send()
     assert busy.status_code == 409 and busy.json()["code"] == "turn_in_progress"
-    assert "No reply yet" in _page(b.url, conversation_id)  # the lease is still held
+    # the lease is still held: the page shows the reply as far as the dead worker streamed it (an API turn is
+    # streamed to pages too), busy, until the lease lapses
+    page = _page(b.url, conversation_id)
+    assert 'class="typing"' in page and 'data-busy="true"' in page and "Interrupted" not in page
 
     deadline = started_at + AGENT_TIMEOUT + 15
     while "Interrupted" not in (page := _page(b.url, conversation_id)):

@@ -8,6 +8,7 @@ import re
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.core.cache import cache
 from django.test import Client
 
 from chat.models import Conversation, Message
@@ -235,8 +236,14 @@ async def test_a_listener_that_lost_frames_resyncs_from_the_snapshot(alice, emul
     await frames_until(watcher, done=lambda f: has_word(f, "word5"))
 
     # A frame far ahead of the last one the watcher showed: the ones between were dropped (a full channel).
+    turn_id = (await cache.aget(f"chat-live-turn:{conversation_id}"))["turn_id"]  # the live turn's snapshot
     lost = broadcast.turn_frame(
-        conversation_id=conversation_id, user_message_id=message_id, seq=10**6, html="LOST", terminal=False
+        conversation_id=conversation_id,
+        turn_id=turn_id,
+        user_message_id=message_id,
+        seq=10**6,
+        html="LOST",
+        terminal=False,
     )
     await get_channel_layer().group_send(broadcast.conversation_group(alice.pk, conversation_id), lost)
     seen = turn_frames(await frames_until(watcher))
@@ -256,7 +263,7 @@ def test_the_follower_shows_frames_in_order_once_and_resyncs_on_a_gap():
     follower = StreamFollower()
 
     def frame(turn, seq, terminal=False):
-        return {"user_message_id": turn, "seq": seq, "terminal": terminal}
+        return {"turn_id": turn, "seq": seq, "terminal": terminal}
 
     follower.streams(1)
     assert follower.accept(frame(1, 1)) == SKIP  # this socket streams turn 1 itself

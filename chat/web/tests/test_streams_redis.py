@@ -107,3 +107,39 @@ async def test_a_tab_on_another_worker_follows_the_reply_and_stops_it(workers):
     transcript = httpx.get(f"{a.url}/api/conversations/{conversation_id}/", cookies=http.cookies).json()
     assert transcript["messages"][-1]["status"] == "stopped"
     http.close()
+
+
+async def test_an_api_turn_on_one_worker_is_followed_and_stopped_from_the_other(workers):
+    a, b, emulator = workers
+    http = log_in(a.url)
+    cookie = f"sessionid={http.cookies['sessionid']}"
+    csrf = {"X-CSRFToken": http.cookies["csrftoken"], "Referer": a.url + "/"}
+    first = http.post("/api/chat/", json={"message": "hello"}, headers=csrf)
+    assert first.status_code == 200, first.text
+    conversation_id = first.json()["conversation_id"]
+    emulator.push_reply(Reply(content=WORDS))
+    emulator.push_fault(Fault(kind="slow", seconds=0.03))
+
+    async with (
+        socket(b.url, cookie, f"?c={conversation_id}") as watcher,
+        httpx.AsyncClient(base_url=a.url, cookies=http.cookies, timeout=60) as client,
+    ):
+        body = {"message": "say many words", "conversation_id": conversation_id}
+        headers = {**csrf, "Accept": "text/event-stream"}
+        async with client.stream("POST", "/api/chat/", json=body, headers=headers) as response:
+            assert response.status_code == 200
+            seen = await turn_frames_until(watcher, lambda f: re.search(r"\bword20\b", f))
+            # worker B's tab joined the API's turn (question, then the reply growing)
+            assert 'id="transcript" hx-swap-oob="innerHTML"' in seen[0] and "say many words" in seen[0]
+            stop = httpx.post(
+                f"{b.url}/api/conversations/{conversation_id}/stop/", cookies=http.cookies, headers=csrf
+            )
+            assert stop.status_code == 202 and stop.json()["stopping"] is True  # asked on B, runs on A
+            raw = b"".join([chunk async for chunk in response.aiter_bytes()])
+        seen += await turn_frames_until(watcher, idle)
+
+    events = [json.loads(line[6:]) for line in raw.decode().splitlines() if line.startswith("data: ")]
+    assert events[-1]["type"] == "done" and events[-1]["status"] == "stopped"
+    assert "word299" not in events[-1]["content"]
+    assert 'class="msg-status stopped"' in seen[-1]
+    http.close()

@@ -73,3 +73,31 @@ def test_a_user_with_1500_tasks_keeps_a_working_page(chat_server, emulator, new_
 
     assert sizes, "the page received websocket frames"
     assert max(sizes) < FRAME_LIMIT
+
+
+def test_show_more_stays_expanded_when_the_panel_re_renders(chat_server, emulator, new_context):
+    username = chat_server.new_user()
+    seed_tasks(chat_server, username, 6 * 80)  # 80 in each section
+    page = new_context(timezone_id="UTC").new_page()
+    log_in(page, chat_server, username)
+    later = page.locator("#section-later .task")
+    expect(later).to_have_count(SECTION_WINDOW)
+    page.click("#section-later-more-button")
+    page.click("#section-later-more-button")
+    expect(later).to_have_count(3 * SECTION_WINDOW - 10)  # all 80
+    expect(page.locator("#section-later-more-button")).to_have_count(0)
+    page.click("#section-overdue-more-button")
+    expect(page.locator("#section-overdue .task")).to_have_count(2 * SECTION_WINDOW)
+
+    page.fill("#message-input", "add a task to buy oat milk")  # a tool call: every tab's panel re-renders
+    page.press("#message-input", "Enter")
+    expect(page.locator("#section-no_date .task-title").first).to_have_text("buy oat milk")
+
+    # the sections opened further stay as far open as they were; the others show their first window
+    expect(later).to_have_count(80)
+    expect(page.locator("#section-overdue .task")).to_have_count(2 * SECTION_WINDOW)
+    expect(page.locator("#section-overdue-more-button")).to_contain_text(f"({80 - 2 * SECTION_WINDOW} more)")
+    expect(page.locator("#section-no_date .task")).to_have_count(SECTION_WINDOW)
+    page.click("#task-" + page.locator("#section-overdue .task").nth(45).get_attribute("id")[5:] + "-toggle")
+    expect(page.locator("#section-overdue-title .count")).to_have_text("79")  # a panel action's own answer
+    expect(page.locator("#section-overdue .task")).to_have_count(2 * SECTION_WINDOW)  # still expanded

@@ -1,14 +1,17 @@
-"""Streams anyone can join, in Chromium: a tab opened mid-reply sees it grow, Stop works from it, and a socket
-that drops mid-reply rejoins the live reply."""
+"""Streams anyone can join, in Chromium: a tab opened mid-reply sees it grow, Stop works from it (even once the
+tab that started it is closed), a socket that drops mid-reply rejoins the live reply, a regenerate shows in the
+other tabs with the old reply marked, and a turn started through the REST API streams to the open page."""
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 
 from groq_emulator import Fault, Reply
 
-from .conftest import log_in
+from .conftest import PASSWORD, log_in
 from .test_chat_page import send, wait_reply_done
 
 pytestmark = pytest.mark.browser
@@ -105,3 +108,79 @@ def test_a_dropped_socket_rejoins_the_live_reply(chat_server, emulator, new_cont
     expect(reply.locator(".md").last).to_contain_text("word159")
     expect(reply.locator(".msg-status")).to_have_text("")
     assert streamed_words(page) == 160
+
+
+def test_stop_works_from_a_second_tab_after_the_first_closed(chat_server, emulator, new_context):
+    context = new_context()
+    page = context.new_page()
+    log_in(page, chat_server)
+    emulator.push_reply(Reply(content=WORDS))
+    emulator.push_fault(Fault(kind="slow", seconds=0.06))
+    send(page, "say many words")
+    expect(page).to_have_url(re.compile(r"/c/\d+/$"))
+    other = context.new_page()
+    other.goto(page.url)
+    expect(other.locator(".md.streaming")).to_contain_text("word3")
+    page.close()  # the tab that started the turn is gone
+
+    other.click("#stop-button")
+
+    reply = other.locator("article.msg.assistant").last
+    expect(reply.locator(".msg-status.stopped")).to_contain_text("Stopped")
+    wait_reply_done(other)
+    assert streamed_words(other) < 160
+
+
+def test_a_regenerate_in_one_tab_shows_in_the_other_with_the_old_reply_marked(
+    chat_server, emulator, new_context
+):
+    context = new_context()
+    page, other = context.new_page(), context.new_page()
+    log_in(page, chat_server)
+    emulator.push_reply(Reply(content="First answer."))
+    send(page, "hello there")
+    wait_reply_done(page)
+    other.goto(page.url)
+    expect(other.locator("#connection[data-state='open']")).to_be_attached()
+    emulator.push_reply(Reply(content=WORDS))
+    emulator.push_fault(Fault(kind="slow", seconds=0.04))
+
+    page.locator("article.msg.assistant").last.get_by_role("button", name="Regenerate").click()
+
+    expect(other.locator("article.msg.assistant.replaced .md")).to_have_text(["First answer."])
+    expect(other.locator(".md.streaming")).to_contain_text("word10")  # the new reply, live
+    late = context.new_page()
+    late.goto(page.url)  # opened while the regenerate streams
+    expect(late.locator("article.msg.assistant.replaced .md")).to_have_text(["First answer."])
+    expect(late.locator("article.msg.user .plain")).to_have_text(["hello there"])
+    for tab in (other, late):
+        wait_reply_done(tab)
+        expect(tab.locator("article.msg.assistant:not(.replaced) .md").last).to_contain_text("word159")
+        expect(tab.locator("article.msg.assistant.replaced")).to_have_count(1)
+
+
+def test_a_turn_started_through_the_api_streams_to_the_open_page(chat_server, emulator, new_context):
+    page = new_context().new_page()
+    username = log_in(page, chat_server)
+    send(page, "hello")
+    wait_reply_done(page)
+    conversation_id = int(re.search(r"/c/(\d+)/$", page.url).group(1))
+    token = httpx.post(
+        f"{chat_server.url}/api/auth/token/", json={"username": username, "password": PASSWORD}, timeout=10
+    ).json()["token"]
+    emulator.push_reply(Reply(content=WORDS))
+    emulator.push_fault(Fault(kind="slow", seconds=0.04))
+
+    def api_turn():
+        body = {"message": "a question from a script", "conversation_id": conversation_id}
+        headers = {"Authorization": f"Bearer {token}"}
+        return httpx.post(f"{chat_server.url}/api/chat/", json=body, headers=headers, timeout=60)
+
+    with ThreadPoolExecutor(1) as pool:
+        answer = pool.submit(api_turn)
+        expect(page.locator("article.msg.user .plain")).to_have_text(["hello", "a question from a script"])
+        expect(page.locator(".md.streaming")).to_contain_text("word10")  # growing, before the API answers
+        assert not answer.done()
+        wait_reply_done(page)
+        assert answer.result().json()["response"] == WORDS
+    expect(page.locator("article.msg.assistant").last.locator(".md").last).to_contain_text("word159")
