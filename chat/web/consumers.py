@@ -37,6 +37,7 @@ from chat.turn.engine import Turn, start_turn
 from chat.turn.limits import turn_running
 from chat.web import fragments
 from chat.web.frames import ALLOW, NOTICE, ControlFrameLimiter, bounded_frame
+from chat.web.sidebar import sidebar_html
 from chat.web.streams import RESYNC, SHOW, StreamFollower, TurnStream
 from core.broadcast import (
     conversation_control_group,
@@ -295,8 +296,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def conversations_changed(self, message: dict) -> None:
         """A conversation was started, continued, renamed or deleted in some tab (or the API): new sidebar."""
-        html = await database_sync_to_async(fragments.conversation_list_html)(self.user)
-        await self.send(text_data=html)
+        await self.send(text_data=await sidebar_html(self.user))
 
     async def turn_stop(self, message: dict) -> None:
         """Stop from another tab of this user: this socket started the conversation's running turn."""
