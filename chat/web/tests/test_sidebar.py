@@ -4,8 +4,10 @@ import asyncio
 
 import pytest
 from channels.db import database_sync_to_async
+from django.template.loader import render_to_string
 
 from chat import services
+from chat.selectors import conversation_list
 from chat.web import fragments, sidebar
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(30)]
@@ -54,3 +56,18 @@ async def test_a_tab_that_closes_while_waiting_does_not_cancel_the_others(user, 
     leaving.cancel()
 
     assert "kept" in await staying
+
+
+def test_the_remembered_items_render_the_list_as_the_template_does(user):
+    first = services.conversation_create(owner=user, title="groceries")
+    for title in ("", "<b>plans</b> & more"):
+        services.conversation_create(owner=user, title=title)
+    fragments.conversation_list_html(user)  # remembered now
+    services.conversation_rename(owner=user, conversation_id=first.pk, title="renamed")
+
+    expected = render_to_string(
+        "chat/_conversation_list.html", {"conversations": conversation_list(owner=user), "oob": True}
+    )
+    assert fragments.conversation_list_html(user) == expected
+    assert "renamed" in expected and "groceries" not in expected
+    assert "&lt;b&gt;plans&lt;/b&gt; &amp; more" in expected
