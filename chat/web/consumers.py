@@ -29,6 +29,7 @@ import json
 import logging
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -85,6 +86,15 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if self.viewing is not None:
             await self._watch(self.viewing)
             await self._join_live(self.viewing)
+
+    async def dispatch(self, message: dict) -> None:
+        """Channels' own dispatch first closes stale database connections: a hop into the database thread for every
+        message, each live frame included. Every database call here goes through database_sync_to_async, which
+        does that itself around each hop, so a message costs no hop of its own."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def disconnect(self, code: int) -> None:
         if self.group:
