@@ -24,6 +24,7 @@ from chat.models import Message
 from chat.turn import llm, prompting, recording
 from chat.turn.calls import ToolCall
 from chat.turn.events import (
+    EventQueue,
     ReasoningDelta,
     TextDelta,
     ToolCallFinished,
@@ -91,7 +92,7 @@ class Turn:
         self.conversation_id: int = user_message.conversation_id
         self.history = history
         self.protocol = protocol
-        self._queue: asyncio.Queue[TurnEvent] = asyncio.Queue()
+        self._queue = EventQueue()
         self._task: asyncio.Task | None = None
         self._round = _Round()
         self._usage: dict = dict.fromkeys(recording.USAGE_FIELDS, 0)
@@ -104,7 +105,6 @@ class Turn:
         self._retried_tool_use = False
         self.retry = False  # a regenerated or edited question (the page re-renders the transcript)
         self._thinking: list[float] = []  # when reasoning started, then when the first text came
-        self._terminal_sent = False
 
     # --- the caller's side ---------------------------------------------------------------------------------
     def start(self) -> None:
@@ -127,12 +127,12 @@ class Turn:
     def running(self) -> bool:
         return bool(self._task and not self._task.done())
 
-    async def events(self) -> AsyncIterator[TurnEvent]:
-        while True:
-            event = await self._queue.get()
-            yield event
-            if event.terminal:
-                return
+    def events(self) -> AsyncIterator[TurnEvent]:
+        return aiter(self._queue)
+
+    async def next_events(self, timeout: float | None = None) -> list[TurnEvent]:
+        """What has arrived, waiting up to `timeout` s for it (chat.turn.events.EventQueue.batch)."""
+        return await self._queue.batch(timeout)
 
     async def result(self) -> TurnResult:
         """Run to the end and collect the outcome (the non-streaming API)."""
@@ -140,9 +140,7 @@ class Turn:
 
     # --- the turn ------------------------------------------------------------------------------------------
     def _emit(self, event: TurnEvent) -> None:
-        if not self._terminal_sent:  # exactly one terminal event, and nothing after it
-            self._terminal_sent = event.terminal
-            self._queue.put_nowait(event)
+        self._queue.put(event)
 
     def _ended(self, task: asyncio.Task) -> None:
         """The safety net: a task cancelled before its body ran (a server shutting down) still ends its listener."""

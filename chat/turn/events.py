@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass, field
 from typing import ClassVar
 
@@ -82,3 +84,37 @@ class TurnFailed(TurnEvent):
     http_status: int
     message_id: int | None = None
     partial_content: str = ""
+
+
+class EventQueue:
+    """Where a turn puts its events and its one listener takes them: exactly one terminal event, nothing after."""
+
+    def __init__(self) -> None:
+        self._queue: asyncio.Queue[TurnEvent] = asyncio.Queue()
+        self._terminal_put = False
+
+    def put(self, event: TurnEvent) -> None:
+        if not self._terminal_put:
+            self._terminal_put = event.terminal
+            self._queue.put_nowait(event)
+
+    async def __aiter__(self) -> AsyncIterator[TurnEvent]:
+        while True:
+            event = await self._queue.get()
+            yield event
+            if event.terminal:
+                return
+
+    async def batch(self, timeout: float | None = None) -> list[TurnEvent]:
+        """The events queued now, waiting up to `timeout` seconds (None: as long as it takes) for the first; [] if
+        none came in time. For a listener that also keeps time (coalescing): no task per event, and whatever
+        arrived together is handled together."""
+        queue, batch = self._queue, []
+        if queue.empty():
+            try:
+                async with asyncio.timeout(timeout):
+                    batch.append(await queue.get())
+            except TimeoutError:  # a cancelled get leaves its event in the queue: nothing is lost
+                return []
+        batch.extend(queue.get_nowait() for _ in range(queue.qsize()))
+        return batch

@@ -3,7 +3,7 @@
 import asyncio
 from types import SimpleNamespace
 
-from chat.turn.events import TextDelta, TurnDone, TurnStarted
+from chat.turn.events import EventQueue, ReasoningDelta, TextDelta, TurnDone, TurnStarted
 from chat.web.relay import TurnRelay
 
 
@@ -12,14 +12,10 @@ class ScriptedTurn:
 
     def __init__(self):
         self.user_message = SimpleNamespace(pk=7, content="hi")
-        self.queue: asyncio.Queue = asyncio.Queue()
+        self.queue = EventQueue()  # the turn's own queue: the test puts events in it
 
-    async def events(self):
-        while True:
-            event = await self.queue.get()
-            yield event
-            if event.terminal:
-                return
+    async def next_events(self, timeout=None):
+        return await self.queue.batch(timeout)
 
 
 async def test_first_text_at_once_then_coalesced():
@@ -33,20 +29,48 @@ async def test_first_text_at_once_then_coalesced():
 
     relay = TurnRelay(turn, send, flush_seconds=3600)  # coalescing would hold text for an hour
     running = asyncio.create_task(relay.run())
-    turn.queue.put_nowait(TurnStarted(1, "Chat", 7, False))
-    turn.queue.put_nowait(TextDelta("First"))
+    turn.queue.put(TurnStarted(1, "Chat", 7, False))
+    turn.queue.put(TextDelta("First"))
     async with asyncio.timeout(2):
         while not any("First" in f for f in frames):
             got_frame.clear()
             await got_frame.wait()
 
-    turn.queue.put_nowait(TextDelta(" second"))
-    turn.queue.put_nowait(TextDelta(" third"))
+    turn.queue.put(TextDelta(" second"))
+    turn.queue.put(TextDelta(" third"))
     await asyncio.sleep(0.05)
     assert not any("second" in f for f in frames)  # held back: inside the coalescing window
-    turn.queue.put_nowait(TurnDone(9, "First second third", "complete"))
+    turn.queue.put(TurnDone(9, "First second third", "complete"))
     await asyncio.wait_for(running, 2)
 
     deltas = [f for f in frames if "second" in f or "third" in f]
     assert len(deltas) >= 1 and " second third" in deltas[0]  # one frame for both, flushed before the end
     assert relay.ended
+
+
+async def test_the_first_thought_goes_out_at_once_and_later_ones_are_coalesced():
+    turn = ScriptedTurn()
+    frames: list[str] = []
+
+    async def send(frame: str) -> None:
+        frames.append(frame)
+
+    relay = TurnRelay(turn, send, flush_seconds=3600)
+    running = asyncio.create_task(relay.run())
+    turn.queue.put(TurnStarted(1, "Chat", 7, False))
+    turn.queue.put(ReasoningDelta("Let me"))
+    async with asyncio.timeout(2):
+        while not any("Let me" in f for f in frames):
+            await asyncio.sleep(0.01)  # "Thinking…" shows at once
+
+    turn.queue.put(ReasoningDelta(" check"))
+    turn.queue.put(ReasoningDelta(" the list"))
+    await asyncio.sleep(0.05)
+    assert not any("check" in f for f in frames)  # held back: inside the coalescing window
+    turn.queue.put(TextDelta("Done"))  # the first text still goes out at once, with the thoughts before it
+    async with asyncio.timeout(2):
+        while not any("Done" in f for f in frames):
+            await asyncio.sleep(0.01)
+    assert any(" check the list" in f and "Done" in f for f in frames)
+    turn.queue.put(TurnDone(9, "Done", "complete"))
+    await asyncio.wait_for(running, 2)
