@@ -334,6 +334,13 @@ def main() -> None:
         print(
             f"idle websocket: {per_socket:.1f} KB RSS each ({args.idle_sockets} open, authenticated, fresh process)"
         )
+        # A fresh process's first turns pay one-off costs (imports done lazily, the model client and its TLS
+        # context, template compilation, the first database connections): ~100 ms. Shown apart, not in level 1.
+        first = asyncio.run(bench.level(1))
+        print(
+            f"first turns after start (one websocket, one SSE; not counted below): added TTFT "
+            f"{ms(first['added'], 0.5).strip()} ms, CPU {first['cpu'] * 1000:.0f} ms a turn"
+        )
         print(
             f"{'level':>5} {'turns':>5}  {'added TTFT ms p50/p95':>22}  {'over pace ms p50/p95':>21}  "
             f"{'failed':>6}  {'CPU ms/turn':>11}  load"
