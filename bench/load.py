@@ -361,7 +361,7 @@ def main() -> None:
         env = {
             k: v
             for k, v in bench.env.items()
-            if k in ("DATABASE_URL", "REDIS_URL", "GROQ_BASE_URL", "GROQ_API_KEY")
+            if k in ("DATABASE_URL", "REDIS_URL", "GROQ_BASE_URL", "GROQ_API_KEY", "CHAT_RATE_PER_MINUTE")
         }
         counts = queries_per_turn(env, [int(x) for x in args.history.split(",")])
         print(
