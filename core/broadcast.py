@@ -115,7 +115,10 @@ def _send(group: str, message: dict) -> None:
     if loop is not None:
         # A database hop under daphne: hand the send to the server's loop and go on. Waiting for it (async_to_sync)
         # held the one thread that runs every turn's database hops until a busy loop came round to it.
-        loop.call_soon_threadsafe(_send_in_order, loop, layer, group, message)
+        try:
+            loop.call_soon_threadsafe(_send_in_order, loop, layer, group, message)
+        except RuntimeError:  # the loop closed meanwhile (a server shutting down): nobody left to tell
+            logger.warning("Could not announce %s to %s: the event loop is closed", message["type"], group)
         return
     try:
         async_to_sync(layer.group_send)(group, message)
