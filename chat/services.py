@@ -58,14 +58,14 @@ def conversation_delete(*, owner: AbstractBaseUser, conversation_id: object) -> 
 def user_message_create(*, owner: AbstractBaseUser, conversation_id: object | None, content: str) -> Message:
     """Saves the user's message first (creating the conversation when needed), before the model is called."""
     if conversation_id is None:
-        conversation = conversation_create(owner=owner, title=title_from(content))
+        conversation = conversation_create(owner=owner, title=title_from(content))  # updated now, as created
     else:
         conversation = conversation_get(owner=owner, conversation_id=conversation_id)
         if not conversation.title:
             conversation.title = title_from(content)
         _announce(owner)  # it moves to the top of the sidebar
-    conversation.updated_at = timezone.now()
-    conversation.save()
+        conversation.updated_at = timezone.now()
+        conversation.save()
     return Message.objects.create(conversation=conversation, role=Message.Role.USER, content=content)
 
 

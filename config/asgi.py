@@ -7,7 +7,7 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 # Django must be set up before anything imports models (the routing below does).
-django_asgi_app = get_asgi_application()
+get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
@@ -15,7 +15,11 @@ from django.urls import path, re_path  # noqa: E402
 
 from chat.mcp.http import McpHttpApp  # noqa: E402
 from chat.web.routing import websocket_urlpatterns  # noqa: E402
+from core.asgi_handler import SyncChainASGIHandler  # noqa: E402
 from core.origins import StrictOriginValidator  # noqa: E402
+
+# Django's handler, with its (synchronous) middleware chain entered once per request: core.asgi_handler.
+django_asgi_app = SyncChainASGIHandler()
 
 mcp_app = (
     McpHttpApp()

@@ -11,10 +11,13 @@ handler ("tasks.changed" → `tasks_changed`).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+import os
+import weakref
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
@@ -122,7 +125,42 @@ def _send(group: str, message: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
+    loop = _serving_loop()
+    if loop is not None:
+        # A database hop under daphne: hand the send to the server's loop and go on. Waiting for it (async_to_sync)
+        # held the one thread that runs every turn's database hops until a busy loop came round to it.
+        try:
+            loop.call_soon_threadsafe(_send_in_order, loop, layer, group, message)
+        except RuntimeError:  # the loop closed meanwhile (a server shutting down): nobody left to tell
+            logger.warning("Could not announce %s to %s: the event loop is closed", message["type"], group)
+        return
     try:
         async_to_sync(layer.group_send)(group, message)
+    except Exception:  # a broken channel layer must not break a saved change
+        logger.warning("Could not announce %s to %s", message["type"], group, exc_info=True)
+
+
+def _serving_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop this thread does work for (sync_to_async sets it, as async_to_sync reads it), if running."""
+    local = SyncToAsync.threadlocal
+    loop = getattr(local, "main_event_loop", None)
+    if loop is None or getattr(local, "main_event_loop_pid", None) != os.getpid():
+        return None
+    return loop if loop.is_running() else None
+
+
+# Per loop, the last announcement handed over: each waits for the one before, so they go out in commit order.
+_last_sent: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Task] = weakref.WeakKeyDictionary()
+
+
+def _send_in_order(loop: asyncio.AbstractEventLoop, layer, group: str, message: dict) -> None:
+    _last_sent[loop] = loop.create_task(_send_after(_last_sent.get(loop), layer, group, message))
+
+
+async def _send_after(previous: asyncio.Task | None, layer, group: str, message: dict) -> None:
+    if previous is not None and not previous.done():
+        await asyncio.wait([previous])
+    try:
+        await layer.group_send(group, message)
     except Exception:  # a broken channel layer must not break a saved change
         logger.warning("Could not announce %s to %s", message["type"], group, exc_info=True)

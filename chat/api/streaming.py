@@ -13,7 +13,7 @@ import json
 from collections.abc import AsyncIterator
 
 from chat.turn.engine import Turn
-from chat.turn.events import ReasoningDelta, TextDelta, TurnEvent
+from chat.turn.events import ReasoningDelta, TextDelta
 
 FLUSH_SECONDS = 0.04
 
@@ -24,11 +24,10 @@ def sse_event(event: dict) -> bytes:
 
 async def turn_sse(turn: Turn, *, flush_seconds: float = FLUSH_SECONDS) -> AsyncIterator[bytes]:
     loop = asyncio.get_running_loop()
-    events = turn.events()
+    events = turn.listen()
     runs: list[list] = []  # [kind, [pieces]] in arrival order; adjacent pieces of one kind merge
     text_sent = False
     last_flush = loop.time()
-    next_event: asyncio.Future | None = None
 
     def flush() -> bytes:
         nonlocal text_sent, last_flush
@@ -38,29 +37,23 @@ async def turn_sse(turn: Turn, *, flush_seconds: float = FLUSH_SECONDS) -> Async
         last_flush = loop.time()
         return out
 
-    try:
-        while True:
-            if next_event is None:
-                next_event = asyncio.ensure_future(anext(events))
-            timeout = max(0.0, last_flush + flush_seconds - loop.time()) if runs else None
-            done, _ = await asyncio.wait({next_event}, timeout=timeout)
-            if not done:
-                yield flush()
-                continue
-            event: TurnEvent = next_event.result()
-            next_event = None
+    while True:
+        timeout = max(0.0, last_flush + flush_seconds - loop.time()) if runs else None
+        batch = await events.batch(timeout)  # whatever arrived together, with no task per event
+        if not batch:  # the window closed with deltas waiting
+            yield flush()
+            continue
+        for event in batch:
             if isinstance(event, TextDelta | ReasoningDelta):
                 if runs and runs[-1][0] == event.kind:
                     runs[-1][1].append(event.text)
                 else:
                     runs.append([event.kind, [event.text]])
-                first_text = not text_sent and isinstance(event, TextDelta)
-                if first_text or loop.time() - last_flush >= flush_seconds:
+                if not text_sent and isinstance(event, TextDelta):
                     yield flush()
                 continue
             yield (flush() if runs else b"") + sse_event(event.as_dict())
             if event.terminal:
                 return
-    finally:
-        if next_event is not None and not next_event.done():
-            next_event.cancel()
+        if runs and loop.time() - last_flush >= flush_seconds:
+            yield flush()

@@ -24,7 +24,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from chat.models import Message
 from chat.turn import llm, prompting, recording
 from chat.turn.calls import ToolCall
-from chat.turn.event_log import EventLog
+from chat.turn.event_log import EventLog, EventReader
 from chat.turn.events import (
     ReasoningDelta,
     TextDelta,
@@ -107,7 +107,6 @@ class Turn:
         self._retried_tool_use = False
         self.retry = False  # a regenerated or edited question (the page re-renders the transcript)
         self._thinking: list[float] = []  # when reasoning started, then when the first text came
-        self._terminal_sent = False
 
     # --- the caller's side ---------------------------------------------------------------------------------
     def start(self) -> None:
@@ -132,7 +131,11 @@ class Turn:
 
     def events(self) -> AsyncIterator[TurnEvent]:
         """The turn's events from its first, ending with its one terminal event (any number of listeners)."""
-        return self._log.follow()
+        return aiter(self._log.reader())
+
+    def listen(self) -> EventReader:
+        """A listener of its own that reads in batches (chat.turn.event_log.EventReader.batch)."""
+        return self._log.reader()
 
     async def result(self) -> TurnResult:
         """Run to the end and collect the outcome (the non-streaming API)."""
@@ -140,9 +143,7 @@ class Turn:
 
     # --- the turn ------------------------------------------------------------------------------------------
     def _emit(self, event: TurnEvent) -> None:
-        if not self._terminal_sent:  # exactly one terminal event, and nothing after it
-            self._terminal_sent = event.terminal
-            self._log.append(event)
+        self._log.append(event)  # exactly one terminal event, and nothing after it
 
     def _ended(self, task: asyncio.Task) -> None:
         """The safety net: a task cancelled before its body ran (a server shutting down) still ends its listener."""

@@ -29,6 +29,7 @@ import json
 import logging
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -37,6 +38,7 @@ from chat.turn.engine import Turn, start_turn
 from chat.turn.limits import turn_running
 from chat.web import fragments
 from chat.web.frames import ALLOW, NOTICE, ControlFrameLimiter, bounded_frame
+from chat.web.sidebar import sidebar_html
 from chat.web.streams import RESYNC, SHOW, StreamFollower, TurnStream
 from core.broadcast import (
     conversation_control_group,
@@ -83,6 +85,15 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if self.viewing is not None:
             await self._watch(self.viewing)
             await self._join_live(self.viewing)
+
+    async def dispatch(self, message: dict) -> None:
+        """Channels' own dispatch first closes stale database connections: a hop into the database thread for every
+        message, each live frame included. Every database call here goes through database_sync_to_async, which
+        does that itself around each hop, so a message costs no hop of its own."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def disconnect(self, code: int) -> None:
         if self.group:
@@ -284,8 +295,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def conversations_changed(self, message: dict) -> None:
         """A conversation was started, continued, renamed or deleted in some tab (or the API): new sidebar."""
-        html = await database_sync_to_async(fragments.conversation_list_html)(self.user)
-        await self.send(text_data=html)
+        await self.send(text_data=await sidebar_html(self.user))
 
     async def tasks_changed(self, message: dict) -> None:
         deleted = message.get("task_id") if message.get("action") == "deleted" else None

@@ -6,6 +6,8 @@ function reads the database, so async callers run it through `database_sync_to_a
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.template.loader import render_to_string
@@ -70,6 +72,14 @@ def live_transcript_html(owner: AbstractBaseUser, conversation_id: int) -> tuple
 
 def conversation_list_html(owner: AbstractBaseUser) -> str:
     """The sidebar's list, swapped out of band; each page marks its own open conversation (chat.js)."""
-    return render_to_string(
-        "chat/_conversation_list.html", {"conversations": conversation_list(owner=owner), "oob": True}
-    )
+    rows = conversation_list(owner=owner).values_list("pk", "title")
+    items = [_conversation_item_html(pk, title) for pk, title in rows]
+    return render_to_string("chat/_conversation_list.html", {"rendered_items": items, "oob": True})
+
+
+@functools.lru_cache(maxsize=2048)
+def _conversation_item_html(pk: int, title: str) -> str:
+    """One sidebar entry, a function of its id and title only (no page marks it open here). Every new conversation
+    re-sends a user's whole list to their tabs: rendered item by item that is ~0.2 ms a conversation (five URL
+    reversals each), so a long list cost tens of milliseconds per change; remembered, it costs a join."""
+    return render_to_string("chat/_conversation_item.html", {"conversation": {"pk": pk, "title": title}})

@@ -1,5 +1,6 @@
-"""A running turn's events → websocket frames. The first text goes out at once; after it, text is coalesced so
-a frame goes out at most every `flush_seconds`, not per token. The consumer creates one per turn; rendering is chat.web.live's."""
+"""A running turn's events → websocket frames. The first text (and the first reasoning) goes out at once; after it,
+deltas are coalesced so a frame goes out at most every `flush_seconds`, not per token. Events are taken in
+batches (whatever arrived together), with no task per event. The consumer creates one per turn; rendering is chat.web.live's."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ class TurnRelay:
         self, turn: Turn, send: Callable[[str], Awaitable[None]], *, flush_seconds: float = FLUSH_SECONDS
     ):
         self.turn = turn
+        self._events = turn.listen()  # from the turn's first event, whenever this relay starts
         page = getattr(turn.user_message, "transcript_page", None) if getattr(turn, "retry", False) else None
         self.live = LiveTurn(user_message=turn.user_message, page=page)
         self._send = send
@@ -35,42 +37,38 @@ class TurnRelay:
         self._reasoning: list[str] = []
         self._last_flush = 0.0
         self._text_sent = False  # the first visible text goes out at once, without waiting for the window
+        self._thought_sent = False  # so does the first reasoning ("Thinking…" shows at once)
         self.ended = False  # the terminal frame went out
 
     async def run(self) -> None:
         """Relay until the turn's terminal event has been sent."""
         loop = asyncio.get_running_loop()
-        events = self.turn.events()
         self._last_flush = loop.time()
-        next_event: asyncio.Future | None = None
-        try:
-            while True:
-                if next_event is None:
-                    next_event = asyncio.ensure_future(anext(events))
-                pending = self._text or self._reasoning
-                timeout = max(0.0, self._last_flush + self._flush_seconds - loop.time()) if pending else None
-                done, _ = await asyncio.wait({next_event}, timeout=timeout)
-                if not done:
-                    await self._flush()
-                    continue
-                event, next_event = next_event.result(), None
+        while True:
+            pending = self._text or self._reasoning
+            timeout = max(0.0, self._last_flush + self._flush_seconds - loop.time()) if pending else None
+            batch = await self._events.batch(timeout)
+            if not batch:  # the window closed with text waiting
+                await self._flush()
+                continue
+            for event in batch:
                 if isinstance(event, TextDelta | ReasoningDelta):
                     (self._text if isinstance(event, TextDelta) else self._reasoning).append(event.text)
-                    if not self._text_sent or loop.time() - self._last_flush >= self._flush_seconds:
-                        await self._flush()
+                    if not self._text_sent and (isinstance(event, TextDelta) or not self._thought_sent):
+                        await self._flush()  # the first text (and the first thought) goes out at once
                     continue
                 await self._flush()
                 await self._send(self._render(event))
                 if event.terminal:
                     self.ended = True
                     return
-        finally:
-            if next_event is not None and not next_event.done():
-                next_event.cancel()
+            if loop.time() - self._last_flush >= self._flush_seconds:
+                await self._flush()
 
     async def _flush(self) -> None:
         if self._text or self._reasoning:
             self._text_sent = self._text_sent or bool(self._text)
+            self._thought_sent = self._thought_sent or bool(self._reasoning)
             frame = self.live.deltas(text="".join(self._text), reasoning="".join(self._reasoning))
             self._text.clear()
             self._reasoning.clear()

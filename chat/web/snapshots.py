@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.utils.safestring import mark_safe
 
 from chat.models import Message
@@ -97,10 +99,15 @@ class LiveSnapshot:
 
 
 async def snapshot_save(snapshot: LiveSnapshot) -> None:
+    """Saved with every frame of a live turn, so never through the one thread that runs database hops (Django's
+    `cache.aset` would queue it there, behind every turn's saves): the in-process cache is a dict under a lock and is
+    set right here; a networked one (Redis) is set from the loop's thread pool."""
     # Outlives the turn lock a little, so a late reader sees `ended` rather than a stale live turn.
-    await cache.aset(
-        _key(snapshot.conversation_id), snapshot.as_dict(), timeout=int(settings.AGENT_TIMEOUT) + 60
-    )
+    args = (_key(snapshot.conversation_id), snapshot.as_dict(), int(settings.AGENT_TIMEOUT) + 60)
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].set(*args)
+    else:
+        await sync_to_async(caches["default"].set, thread_sensitive=False)(*args)
 
 
 def live_snapshot(*, owner_id: int, conversation_id: int) -> LiveSnapshot | None:

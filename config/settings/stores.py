@@ -78,7 +78,7 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "BACKEND": "core.channel_layer.InMemoryChannelLayer",  # its cleanup at most once a second
             "CONFIG": {"capacity": CHANNEL_CAPACITY},
         }
     }

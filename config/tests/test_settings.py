@@ -39,7 +39,7 @@ def test_database_url_selects_postgresql():
 def test_without_redis_url_everything_stays_in_process():
     values = settings_values(["CHANNEL_LAYERS", "CACHES"], settings="config.settings.local")
 
-    assert values["CHANNEL_LAYERS"]["default"]["BACKEND"] == "channels.layers.InMemoryChannelLayer"
+    assert values["CHANNEL_LAYERS"]["default"]["BACKEND"] == "core.channel_layer.InMemoryChannelLayer"
     assert values["CHANNEL_LAYERS"]["default"]["CONFIG"] == {"capacity": 1000}
     assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
 

@@ -4,6 +4,7 @@ import asyncio
 import json
 
 from chat.api.streaming import turn_sse
+from chat.turn.event_log import EventLog
 from chat.turn.events import ReasoningDelta, TextDelta, TurnDone, TurnStarted
 
 
@@ -11,14 +12,10 @@ class FakeTurn:
     """A turn whose events the test releases one by one."""
 
     def __init__(self):
-        self.queue: asyncio.Queue = asyncio.Queue()
+        self.log = EventLog()  # the turn's own log: the test appends events to it
 
-    async def events(self):
-        while True:
-            event = await self.queue.get()
-            yield event
-            if event.terminal:
-                return
+    def listen(self):
+        return self.log.reader()
 
 
 def parse(data: bytes) -> list[dict]:
@@ -28,16 +25,16 @@ def parse(data: bytes) -> list[dict]:
 async def test_the_first_text_goes_out_before_the_model_sends_more():
     turn = FakeTurn()
     stream = turn_sse(turn, flush_seconds=3600)  # a window that never elapses during the test
-    turn.queue.put_nowait(TurnStarted(1, "t", 2, False))
+    turn.log.append(TurnStarted(1, "t", 2, False))
     assert parse(await anext(stream))[0]["type"] == "started"
-    turn.queue.put_nowait(ReasoningDelta("hm"))
-    turn.queue.put_nowait(TextDelta("Hel"))
+    turn.log.append(ReasoningDelta("hm"))
+    turn.log.append(TextDelta("Hel"))
     # Nothing else is queued: the text must come out now, not when the window or the turn ends.
     first = await asyncio.wait_for(anext(stream), timeout=30)
     assert parse(first) == [{"type": "reasoning", "text": "hm"}, {"type": "text", "text": "Hel"}]
     for piece in ("lo", " wor", "ld"):
-        turn.queue.put_nowait(TextDelta(piece))
-    turn.queue.put_nowait(TurnDone(9, "Hello world", "complete"))
+        turn.log.append(TextDelta(piece))
+    turn.log.append(TurnDone(9, "Hello world", "complete"))
     rest = parse(await anext(stream))
     assert rest[0] == {"type": "text", "text": "lo world"}  # coalesced into one event
     assert rest[-1]["type"] == "done"
@@ -47,8 +44,8 @@ async def test_the_first_text_goes_out_before_the_model_sends_more():
 async def test_pending_text_is_flushed_when_the_window_elapses():
     turn = FakeTurn()
     stream = turn_sse(turn, flush_seconds=0)
-    turn.queue.put_nowait(TextDelta("a"))
+    turn.log.append(TextDelta("a"))
     assert parse(await anext(stream)) == [{"type": "text", "text": "a"}]
-    turn.queue.put_nowait(TextDelta("b"))
+    turn.log.append(TextDelta("b"))
     assert parse(await anext(stream)) == [{"type": "text", "text": "b"}]
     await stream.aclose()

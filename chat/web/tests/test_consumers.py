@@ -90,6 +90,14 @@ def sidebars(frames: list[str]) -> list[str]:
     return [f for f in frames if 'id="conversation-list"' in f]
 
 
+async def last_sidebar(communicator, frames: list[str], timeout=5.0) -> str:
+    """The newest sidebar among `frames`, or the next one to arrive: it is a broadcast, so it may come after the
+    turn's last frame."""
+    while not sidebars(frames):
+        frames.append(await communicator.receive_from(timeout=timeout))
+    return sidebars(frames)[-1]
+
+
 async def wait_for(predicate, timeout=10.0):
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
@@ -166,8 +174,9 @@ async def test_a_full_turn_streams_fragments_and_creates_the_task(alice, emulato
     assert f'<article class="msg assistant" id="{key}">' in started
     # the new conversation shows up in the sidebar and the page learns its id
     assert f'value="{conversation.pk}" hx-swap-oob="true"' in started
-    assert 'id="conversation-list" class="conv-list" hx-swap-oob="true"' in sidebars(frames)[-1]
-    assert f'id="conv-{conversation.pk}"' in sidebars(frames)[-1] and "buy oat milk" in sidebars(frames)[-1]
+    sidebar = await last_sidebar(communicator, frames)
+    assert 'id="conversation-list" class="conv-list" hx-swap-oob="true"' in sidebar
+    assert f'id="conv-{conversation.pk}"' in sidebar and "buy oat milk" in sidebar
     # the composer is disabled with a Stop button while the turn runs
     assert 'data-busy="true"' in started and "disabled>" in started
     assert """id="stop-button" ws-send hx-vals='{"action": "stop"}'>""" in started  # shown
@@ -203,7 +212,7 @@ async def test_a_second_message_continues_the_conversation(alice, emulator):
 
     assert await database_sync_to_async(Conversation.objects.count)() == 1
     # the conversation moves to the top of every tab's sidebar; still one entry
-    assert sidebars(everything)[-1].count('<li class="conv"') == 1
+    assert (await last_sidebar(communicator, everything)).count('<li class="conv"') == 1
     assert "water the plants" in "".join(frames)
     await communicator.disconnect()
 

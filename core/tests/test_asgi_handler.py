@@ -1,0 +1,77 @@
+"""Django's HTTP side through the real ASGI application (config.asgi): the whole middleware chain still applies,
+entered once per request (core.asgi_handler), and an event stream still streams."""
+
+import json
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import HttpCommunicator
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from chat.models import Conversation
+from users.tokens import token_create
+
+application = import_string(settings.ASGI_APPLICATION)
+HOST = [(b"host", b"testserver")]
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(60)]
+
+
+async def _streamed(communicator: HttpCommunicator) -> dict:
+    """Like HttpCommunicator.get_response, for a body whose last message carries no `body` (allowed by ASGI)."""
+    await communicator.send_input({"type": "http.request", "body": communicator.body})
+    response = await communicator.receive_output(timeout=30)
+    response["body"] = b""
+    while True:
+        chunk = await communicator.receive_output(timeout=30)
+        response["body"] += chunk.get("body", b"")
+        if not chunk.get("more_body", False):
+            return response
+
+
+def _headers(response: dict) -> dict[bytes, list[bytes]]:
+    found: dict[bytes, list[bytes]] = {}
+    for name, value in response["headers"]:
+        found.setdefault(name.lower(), []).append(value)
+    return found
+
+
+async def test_a_page_gets_every_middleware(db):
+    response = await HttpCommunicator(application, "GET", "/accounts/login/", headers=HOST).get_response(
+        timeout=10
+    )
+
+    headers = _headers(response)
+    assert response["status"] == 200
+    assert headers[b"x-frame-options"] == [b"DENY"]  # clickjacking middleware, on the way out
+    assert any(c.startswith(b"csrftoken=") for c in headers[b"set-cookie"])  # the CSRF middleware
+    assert b'name="csrfmiddlewaretoken"' in response["body"]
+
+
+async def test_a_static_file_is_served_before_the_rest_of_the_chain(db):
+    response = await HttpCommunicator(
+        application, "GET", "/static/does-not-exist.css", headers=HOST
+    ).get_response(timeout=10)
+    assert response["status"] == 404
+
+
+async def test_a_chat_reply_streams_as_server_sent_events(user, emulator):
+    _, token = await sync_to_async(token_create)(user=user)
+    body = json.dumps({"message": "hello there"}).encode()
+    headers = HOST + [
+        (b"content-length", str(len(body)).encode()),
+        (b"authorization", f"Bearer {token}".encode()),
+        (b"accept", b"text/event-stream"),
+        (b"content-type", b"application/json"),
+    ]
+    communicator = HttpCommunicator(application, "POST", "/api/chat/", body=body, headers=headers)
+
+    response = await _streamed(communicator)
+
+    assert response["status"] == 200, response["body"]
+    assert _headers(response)[b"content-type"] == [b"text/event-stream"]
+    events = [json.loads(line[6:]) for line in response["body"].decode().splitlines() if line[:6] == "data: "]
+    assert events[0]["type"] == "started" and events[-1]["type"] == "done"
+    assert "".join(e["text"] for e in events if e["type"] == "text").strip() == events[-1]["content"]
+    assert await Conversation.objects.filter(owner=user).acount() == 1
