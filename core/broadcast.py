@@ -67,9 +67,10 @@ def turn_frame(
     }
 
 
-def turn_stop(*, conversation_id: int) -> dict:
-    """Stop pressed in a tab that does not run the turn itself, or asked for through the API."""
-    return {"type": TURN_STOP, "conversation_id": conversation_id}
+def turn_stop(*, conversation_id: int, turn_id: str | None = None) -> dict:
+    """Stop pressed in a tab that does not run the turn itself (naming the turn it shows, so a Stop that crosses
+    the turn's end cannot stop the next one), or asked for through the API (whatever turn runs there)."""
+    return {"type": TURN_STOP, "conversation_id": conversation_id, "turn_id": turn_id}
 
 
 def stop_turn(user_id: int, *, conversation_id: int) -> None:

@@ -154,7 +154,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         elif conversation_id is not None:  # a turn run elsewhere: its stream listens (chat.web.stop_listener)
             await self.channel_layer.group_send(
                 conversation_control_group(self.user.pk, conversation_id),
-                turn_stop(conversation_id=conversation_id),
+                turn_stop(conversation_id=conversation_id, turn_id=self.follower.live_turn(conversation_id)),
             )
 
     async def _control_limited(self) -> bool:
@@ -198,7 +198,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return False
         html, snapshot = live
         if resync or not self.follower.following(snapshot.turn_id):
-            self.follower.synced(snapshot.turn_id, snapshot.seq)
+            self.follower.synced(snapshot.turn_id, snapshot.seq, conversation_id)
             self._page_busy = True
             await self.send(text_data=html)
         return True

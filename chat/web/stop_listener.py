@@ -57,7 +57,11 @@ class StopListener:
             kind = message.get("type")
             if kind == _GOODBYE:
                 return
-            if kind == broadcast.TURN_STOP and message.get("conversation_id") == self.turn.conversation_id:
+            if (
+                kind == broadcast.TURN_STOP
+                and message.get("conversation_id") == self.turn.conversation_id
+                and message.get("turn_id") in (None, self.turn.id)
+            ):
                 self.turn.stop()
 
     async def close(self) -> None:

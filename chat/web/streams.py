@@ -135,18 +135,26 @@ class StreamFollower:
         self._own: set[str] = set()  # turns this socket streams itself (TurnStream sends them directly)
         self._shown: dict[str, int] = {}  # turn (its id, chat.turn.engine.Turn.id) → the last frame shown
         self._over: set[str] = set()  # turns this socket saw end, live or saved
+        self._conversations: dict[str, int] = {}  # turn → its conversation (for the turns joined)
 
     def streams(self, turn_id: str) -> None:
         self._own.add(turn_id)
 
-    def synced(self, turn_id: str, seq: int) -> None:
+    def synced(self, turn_id: str, seq: int, conversation_id: int | None = None) -> None:
         """A resync sent the snapshot that includes frames 1..seq."""
         self._shown[turn_id] = seq
+        if conversation_id is not None:
+            self._conversations[turn_id] = conversation_id
 
     def over(self, turn_id: str) -> None:
         """The saved transcript was sent: the turn's later frames are not needed."""
         self._shown.pop(turn_id, None)
         self._over.add(turn_id)
+
+    def live_turn(self, conversation_id: int) -> str | None:
+        """The conversation's turn this socket joined and has not seen end (the one its Stop button means)."""
+        live = [turn for turn in self._shown if self._conversations.get(turn) == conversation_id]
+        return live[-1] if live else None
 
     def following(self, turn_id: str) -> bool:
         return turn_id in self._own or turn_id in self._shown

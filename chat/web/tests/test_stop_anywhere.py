@@ -95,6 +95,30 @@ async def test_stop_from_another_tab_works_after_the_starting_tab_closed(alice, 
     await other.disconnect()
 
 
+async def test_a_stop_meant_for_an_earlier_turn_leaves_the_running_one_alone(alice, emulator):
+    """A Stop names the turn its tab shows: one that crossed that turn's end cannot stop the next turn."""
+    emulator.push_fault(Fault(kind="slow", seconds=0.05))
+    emulator.push_reply(Reply(content=WORDS))
+    sender = await tab(alice)
+    await send(sender, "say many words")
+    conversation_id = await conversation_of(await receive_turn_frame(sender))
+    other = await tab(alice, conversation_id)
+    await frames_until(other, done=lambda f: has_word(f, "word3"))
+    stale = broadcast.turn_stop(conversation_id=conversation_id, turn_id="a-turn-that-ended")
+    await get_channel_layer().group_send(
+        broadcast.conversation_control_group(alice.pk, conversation_id), stale
+    )
+    await frames_until(other, done=lambda f: has_word(f, "word12"))  # still streaming well after it
+
+    await other.send_json_to({"action": "stop", "conversation_id": conversation_id})  # names the live turn
+    final = (await frames_until(other))[-1]
+    assert 'class="msg-status stopped"' in final
+    saved = (await database_sync_to_async(answers)(alice))[-1]
+    assert saved.status == Message.Status.STOPPED and "word12" in saved.content
+    await sender.disconnect()
+    await other.disconnect()
+
+
 async def test_a_turn_started_through_the_api_streams_to_the_open_page_and_stops_from_it(
     alice, bob, emulator
 ):

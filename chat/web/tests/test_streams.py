@@ -274,3 +274,13 @@ def test_the_follower_shows_frames_in_order_once_and_resyncs_on_a_gap():
     assert follower.showed_end(2) and follower.accept(frame(2, 7, terminal=True)) == SHOW
     assert follower.accept(frame(2, 8)) == SKIP and follower.showed_end(2)
     assert not follower.showed_end(3)
+
+
+def test_the_follower_names_the_live_turn_of_the_conversation_its_stop_means():
+    follower = StreamFollower()
+    assert follower.live_turn(10) is None
+    follower.synced("a", 2, 10)
+    follower.synced("b", 1, 20)  # the page moved on to another conversation with a live turn
+    assert (follower.live_turn(10), follower.live_turn(20)) == ("a", "b")
+    follower.accept({"turn_id": "a", "seq": 3, "terminal": True})  # turn a ended
+    assert follower.live_turn(10) is None and follower.live_turn(20) == "b"
