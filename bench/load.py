@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -93,6 +94,8 @@ class Bench:
             GROQ_MAX_RETRIES="0",
             GROQ_API_KEY="bench-key",
         )
+        if args.processes > 1:  # behind nginx: trust its X-Forwarded-For (one proxy)
+            self.env["DJANGO_TRUSTED_PROXIES"] = "1"
         if not args.use_env_stores:
             self.env["DATABASE_URL"] = f"sqlite:///{self.tmp.name}/db.sqlite3"
             self.env.pop("REDIS_URL", None)
@@ -125,23 +128,29 @@ class Bench:
         self.procs.append(upstream)
         self.upstream = f"http://127.0.0.1:{upstream.stdout.readline().split()[1]}"
         self.env["GROQ_BASE_URL"] = self.upstream
-        port = free_port()
-        daphne = subprocess.Popen(
-            [str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port)]
-            + ["-v", "0", "config.asgi:application"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=open(Path(self.tmp.name) / "daphne.log", "w") if self.log_errors else None,  # noqa: SIM115
-        )
-        self.procs.append(daphne)
-        self.daphne, self.base = daphne, f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                httpx.get(f"{self.base}/accounts/login/", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        self.daphnes = []
+        for n in range(self.args.processes):
+            port = free_port()
+            daphne = subprocess.Popen(
+                [str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port)]
+                + ["-v", "0", "config.asgi:application"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=open(Path(self.tmp.name) / f"daphne-{n}.log", "w") if self.log_errors else None,  # noqa: SIM115
+            )
+            self.procs.append(daphne)
+            self.daphnes.append((daphne, port))
+        for _, port in self.daphnes:
+            for _ in range(300):
+                try:
+                    httpx.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=1)
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+        self.base = f"http://127.0.0.1:{self.daphnes[0][1]}"
+        if len(self.daphnes) > 1:
+            self.base = self.start_nginx([port for _, port in self.daphnes])
         self.cookies = [login(self.base, f"bench-{n}", PASSWORD) for n in range(self.args.users)]
         self.tokens = []
         for n in range(self.args.users):
@@ -150,12 +159,46 @@ class Bench:
             )
             self.tokens.append(r.json()["token"])
 
+    def start_nginx(self, ports: list[int]) -> str:
+        """Debian's nginx in front of the daphne processes, with deploy/'s locations (as the CI smoke test)."""
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        work, port = Path(self.tmp.name), free_port()
+        for name, target in (
+            ("app_locations.conf", "app_locations.conf"),
+            ("proxy_headers.conf", "todo_proxy_headers.conf"),
+        ):
+            shutil.copy(ROOT / "deploy" / name, work / target)
+        servers = " ".join(f"server 127.0.0.1:{p};" for p in ports)
+        (work / "nginx.conf").write_text(
+            f"worker_processes 1; pid {work}/nginx.pid; error_log {work}/nginx-error.log warn;\n"
+            "events { worker_connections 8192; }\n"
+            "http { include /etc/nginx/mime.types; access_log off;\n"
+            f"  client_body_temp_path {work}/body; proxy_temp_path {work}/proxy;\n"
+            f"  fastcgi_temp_path {work}/fastcgi; uwsgi_temp_path {work}/uwsgi; scgi_temp_path {work}/scgi;\n"
+            f"  upstream todo_daphne {{ least_conn; {servers} keepalive 64; }}\n"
+            "  map $http_upgrade $connection_upgrade { default upgrade; '' ''; }\n"
+            f"  server {{ listen 127.0.0.1:{port}; include app_locations.conf; }}\n"
+            "}\n"
+        )
+        self.nginx = [nginx, "-p", str(work), "-c", str(work / "nginx.conf")]
+        subprocess.run(self.nginx, check=True)
+        return f"http://127.0.0.1:{port}"
+
+    def cpu(self) -> float:
+        """CPU seconds of every daphne process so far."""
+        return sum(cpu_seconds(proc.pid) for proc, _ in self.daphnes)
+
+    def rss(self) -> int:
+        return sum(rss_kb(proc.pid) for proc, _ in self.daphnes)
+
     def daphne_errors(self) -> list[str]:
-        log = (Path(self.tmp.name) / "daphne.log").read_text()
+        log = "".join(f.read_text() for f in sorted(Path(self.tmp.name).glob("daphne-*.log")))
         Path(tempfile.gettempdir(), "bench-daphne.log").write_text(log)  # kept for reading after the run
         return [line for line in log.splitlines() if "Traceback" in line or " ERROR " in line]
 
     def stop(self) -> None:
+        if getattr(self, "nginx", None):
+            subprocess.run([*self.nginx, "-s", "stop"], check=False)
         for proc in reversed(self.procs):
             proc.terminate()
         for proc in self.procs:
@@ -212,21 +255,21 @@ class Bench:
         """Wait until daphne is idle (sockets closed by the previous step are still being torn down)."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            before = cpu_seconds(self.daphne.pid)
+            before = self.cpu()
             time.sleep(0.3)
-            if cpu_seconds(self.daphne.pid) - before <= 0.01:
+            if self.cpu() - before <= 0.01 * len(self.daphnes):
                 return
 
     async def level(self, n: int) -> dict:
         self.settle()
         limits = httpx.Limits(max_connections=n + 10, max_keepalive_connections=n + 10)
         async with httpx.AsyncClient(base_url=self.base, timeout=120, limits=limits) as client:
-            cpu0 = cpu_seconds(self.daphne.pid)
+            cpu0 = self.cpu()
             runs = await asyncio.gather(
                 *(self.ws_chat(i, f"ws-{n}-{i}-{uuid.uuid4().hex[:6]}") for i in range(n)),
                 *(self.sse_chat(client, i, f"sse-{n}-{i}-{uuid.uuid4().hex[:6]}") for i in range(n)),
             )
-            cpu = cpu_seconds(self.daphne.pid) - cpu0
+            cpu = self.cpu() - cpu0
             timings = (await client.get(f"{self.upstream}/timings")).json()
         model = self.args.tokens / self.args.rate
         added, over, ratio = [], [], []
@@ -251,7 +294,7 @@ class Bench:
 
     async def idle_sockets(self, count: int) -> float:
         url = self.base.replace("http", "ws", 1) + "/ws/chat/"
-        rss0 = rss_kb(self.daphne.pid)
+        rss0 = self.rss()
         sockets = []
         for i in range(count):
             cookie = self.cookies[i % len(self.cookies)]
@@ -259,7 +302,7 @@ class Bench:
                 await websockets.connect(url, additional_headers={"Cookie": cookie}, origin=self.base)
             )
         await asyncio.sleep(1.0)
-        grown = rss_kb(self.daphne.pid) - rss0
+        grown = self.rss() - rss0
         await asyncio.gather(*(s.close() for s in sockets))
         return grown / count
 
@@ -324,13 +367,25 @@ def main() -> None:
     parser.add_argument(
         "--use-env-stores", action="store_true", help="DATABASE_URL/REDIS_URL from the environment"
     )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="daphne processes; more than one run behind Debian's nginx and need --use-env-stores (Redis)",
+    )
     args = parser.parse_args()
+    if args.processes > 1 and not (args.use_env_stores and os.environ.get("REDIS_URL")):
+        parser.error(
+            "--processes > 1 needs --use-env-stores with DATABASE_URL and REDIS_URL (one channel layer)"
+        )
 
     bench = Bench(args)
     print(f"bench/load.py on {machine()}")
     print(
         f"model: {args.tokens} tokens at {args.rate:g} tok/s ({args.tokens / args.rate * 1000:.0f} ms a reply), "
-        f"{args.tokens_per_chunk} tokens a chunk; one daphne; {'env stores' if args.use_env_stores else 'SQLite'}"
+        f"{args.tokens_per_chunk} tokens a chunk; "
+        f"{'one daphne' if args.processes == 1 else f'{args.processes} daphne processes behind nginx'}; "
+        f"{'env stores' if args.use_env_stores else 'SQLite'}"
     )
     try:
         bench.start()

@@ -71,7 +71,9 @@ def main() -> None:
         raise SystemExit("REDIS_URL is required (and DATABASE_URL, for a shared database)")
     print(f"bench/mass_disconnect.py on {machine()}")
     bench = Bench(
-        argparse.Namespace(users=args.users, rate=500.0, tokens=10, tokens_per_chunk=5, use_env_stores=True),
+        argparse.Namespace(
+            users=args.users, rate=500.0, tokens=10, tokens_per_chunk=5, use_env_stores=True, processes=1
+        ),
         log_errors=True,
     )
     try:
