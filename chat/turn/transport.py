@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import socket
 import ssl
 import urllib.request
@@ -25,6 +26,12 @@ import httpx
 # The SDK's own defaults for its client (groq.DefaultAsyncHttpxClient).
 MAX_CONNECTIONS, MAX_KEEPALIVE, KEEPALIVE_EXPIRY = 1000, 100, 5.0
 _HIGH_WATER = 256 * 1024  # received but unread bytes above which the socket stops reading (back-pressure)
+
+
+@functools.cache
+def ssl_context() -> ssl.SSLContext:
+    """httpx's default TLS context (certifi's CAs), built once per process: ~20 ms each time."""
+    return httpx.create_ssl_context()
 
 
 def proxy_configured() -> bool:
@@ -248,7 +255,7 @@ class ModelTransport(httpx.AsyncBaseTransport):
 
     def __init__(self) -> None:
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
+            ssl_context=ssl_context(),
             max_connections=MAX_CONNECTIONS,
             max_keepalive_connections=MAX_KEEPALIVE,
             keepalive_expiry=KEEPALIVE_EXPIRY,
