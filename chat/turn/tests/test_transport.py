@@ -2,7 +2,11 @@
 they were over httpx's default transport; it hands over everything that has arrived in one read."""
 
 import asyncio
+import contextlib
+import shutil
 import socket
+import ssl
+import subprocess
 
 import httpcore
 import httpx
@@ -116,3 +120,55 @@ def test_a_proxy_in_the_environment_keeps_httpxs_own_transport(monkeypatch):
     assert not transport.proxy_configured()
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
     assert transport.proxy_configured()
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command to make a certificate")
+async def test_tls_is_verified_and_its_connections_are_kept_alive(tmp_path):
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            key,
+            "-out",
+            cert,
+            "-days",
+            "1",
+        ]
+        + ["-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
+        check=True,
+        capture_output=True,
+    )
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    body = b"x" * 300_000
+
+    async def serve(reader, writer):
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError, ssl.SSLError):
+            while True:
+                await reader.readuntil(b"\r\n\r\n")
+                writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: %d\r\n\r\n" % len(body) + body)
+                await writer.drain()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0, ssl=server_tls)
+    url = f"https://localhost:{server.sockets[0].getsockname()[1]}/"
+    backend = transport.AsyncioBackend()
+    trusting = httpcore.AsyncConnectionPool(
+        ssl_context=ssl.create_default_context(cafile=str(cert)), network_backend=backend
+    )
+    first, second = await trusting.request("GET", url), await trusting.request("GET", url)
+    assert first.content == body and second.content == body
+    assert first.extensions["network_stream"] is second.extensions["network_stream"]  # one connection
+    assert first.extensions["network_stream"].get_extra_info("ssl_object") is not None
+    await trusting.aclose()
+
+    default = httpcore.AsyncConnectionPool(ssl_context=transport.ssl_context(), network_backend=backend)
+    with pytest.raises(httpcore.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+        await default.request("GET", url)
+    await default.aclose()
+    server.close()

@@ -11,7 +11,9 @@ from chat.web import warmup
 
 def test_after_warm_up_rendering_a_live_frame_compiles_nothing(monkeypatch):
     for engine in engines.all():
-        engine.engine.template_loaders[0].reset()  # Django's cached loader: forget what earlier tests compiled
+        engine.engine.template_loaders[
+            0
+        ].reset()  # Django's cached loader: forget what earlier tests compiled
     warmup.warm_up()
     compiled = []
     original = base.Template.compile_nodelist
@@ -21,7 +23,9 @@ def test_after_warm_up_rendering_a_live_frame_compiles_nothing(monkeypatch):
         return original(self)
 
     monkeypatch.setattr(base.Template, "compile_nodelist", counting)
-    html = render_to_string("chat/frames/notice.html", {"message": "hello", "draft": "", "reset_composer": True})
+    html = render_to_string(
+        "chat/frames/notice.html", {"message": "hello", "draft": "", "reset_composer": True}
+    )
     assert "hello" in html
     assert compiled == []
 
