@@ -64,6 +64,7 @@ bench: install-test
 	$(BIN)/python bench/tool_schema_tokens.py
 	$(BIN)/python bench/turn_latency.py
 	$(BIN)/python bench/chunk_cost.py
+	$(BIN)/python bench/read_cost.py
 	$(BIN)/python bench/load.py --levels $(BENCH_LEVELS)
 
 lint: install-test

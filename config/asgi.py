@@ -15,6 +15,7 @@ from django.urls import path, re_path  # noqa: E402
 
 from chat.mcp.http import McpHttpApp  # noqa: E402
 from chat.web.routing import websocket_urlpatterns  # noqa: E402
+from chat.web.warmup import warm_up  # noqa: E402
 from core.asgi_handler import SyncChainASGIHandler  # noqa: E402
 from core.origins import StrictOriginValidator  # noqa: E402
 
@@ -32,3 +33,6 @@ application = ProtocolTypeRouter(
         "websocket": StrictOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+# The first user's turn should not pay the process's one-off costs (lazy imports, TLS context, templates).
+warm_up()

@@ -18,3 +18,14 @@ def session_user_id(session_key: str | None) -> int | None:
     request.session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
     user = auth.get_user(request)
     return user.pk if user.is_authenticated else None
+
+
+class SessionEnded(Exception):
+    """A connection's login session is no longer its user's (see session_user_id)."""
+
+
+def require_session(session_key: str | None, user_id: int) -> None:
+    """Raise SessionEnded unless this session is still `user_id`'s: a check run inside a larger database hop
+    (a websocket's turn start runs it first, before anything is saved)."""
+    if session_user_id(session_key) != user_id:
+        raise SessionEnded

@@ -14,7 +14,7 @@ import asyncio
 import contextvars
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from channels.db import database_sync_to_async
@@ -65,16 +65,16 @@ async def start_turn(
     conversation_id: int | None = None,
     mode: str | None = None,
     retry_of: object | None = None,
+    check: Callable[[], object] | None = None,
 ) -> Turn:
-    """Validate, rate-limit and save the user's message (one thread hop); then start the model in the background.
-
+    """Validate, rate-limit and save the user's message (one thread hop, `check` first); then start the model.
     With `retry_of` (the conversation's last question): no text regenerates its reply, a text edits it. The old
     branch stays in the conversation, marked replaced (chat.services.reply_replace / user_message_edit)."""
     text = None if retry_of is not None and text in (None, "") else validate_message_text(text)
     if retry_of is None:
-        save = database_sync_to_async(recording.save_user_message)(user, conversation_id, text)
+        save = database_sync_to_async(recording.save_user_message)(user, conversation_id, text, check)
     else:
-        save = database_sync_to_async(recording.save_retry)(user, conversation_id, retry_of, text)
+        save = database_sync_to_async(recording.save_retry)(user, conversation_id, retry_of, text, check)
     user_message, history = await save
     protocol = protocol_for(mode or settings.GROQ_TOOL_MODE)
     turn = Turn(user=user, user_message=user_message, history=history, protocol=protocol)

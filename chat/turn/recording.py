@@ -4,6 +4,7 @@ database_sync_to_async — a few per turn, never per token. Rows are written by 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -21,10 +22,16 @@ from core import broadcast
 
 
 def save_user_message(
-    user: AbstractBaseUser, conversation_id: object | None, text: str
+    user: AbstractBaseUser,
+    conversation_id: object | None,
+    text: str,
+    check: Callable[[], object] | None = None,
 ) -> tuple[Message, list[Message]]:
-    """The turn's first hop, all in one thread hop: the rate check, the message saved under the conversation's
-    turn lock (released when the turn ends), and the newest history that can fit the token budget."""
+    """The turn's first hop, all in one thread hop: the caller's `check` (a socket's session), the rate check, the
+    message saved under the conversation's turn lock (released when the turn ends), and the newest history that
+    can fit the token budget."""
+    if check is not None:
+        check()  # before anything is counted or saved
     quota.check_turn_allowed(user)  # the daily token quota, then the per-minute rate
     if conversation_id is not None:
         # Not found before busy; and the lock is keyed by the real pk, whatever form the id came in.
@@ -43,10 +50,16 @@ def save_user_message(
 
 
 def save_retry(
-    user: AbstractBaseUser, conversation_id: object, message_id: object, text: str | None
+    user: AbstractBaseUser,
+    conversation_id: object,
+    message_id: object,
+    text: str | None,
+    check: Callable[[], object] | None = None,
 ) -> tuple[Message, list[Message]]:
     """Regenerate (no text) or edit (a text) the conversation's last question, in one thread hop like
-    save_user_message: the rate check, the change under the conversation's turn lock, and the newest history."""
+    save_user_message: `check`, the rate check, the change under the conversation's turn lock, the newest history."""
+    if check is not None:
+        check()
     quota.check_turn_allowed(user)  # the daily token quota, then the per-minute rate
     conversation_id = conversation_get(owner=user, conversation_id=conversation_id).pk
     acquire_turn_lock(conversation_id)

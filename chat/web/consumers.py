@@ -25,6 +25,7 @@ from the turn's stream but never stops the turn, which streams on to the other t
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 from urllib.parse import parse_qs
@@ -49,7 +50,7 @@ from core.broadcast import (
 )
 from core.errors import DomainError
 from core.ids import parse_id
-from core.sessions import session_user_id
+from core.sessions import SessionEnded, require_session
 from tasks.panel import task_panel_html
 
 logger = logging.getLogger(__name__)
@@ -69,6 +70,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self._transcript_task: asyncio.Task | None = None
         self.follower = StreamFollower()
         self.watching: str | None = None  # the group of the conversation shown (its live frames)
+        self._joined: str | None = (
+            None  # the group this socket is in: watching, unless it streams the turn there
+        )
+        self._own_group: str | None = None  # the group its own live turn publishes to (sent here directly)
+        self._groups_lock = asyncio.Lock()
+        self._closed = False
         self._page_busy = False  # the page's composer shows someone else's live turn (busy, with Stop)
         self._control = ControlFrameLimiter()  # stop / view / malformed frames (chat.web.frames)
         # Accept, then close with an application code: a refused handshake would look like a network error
@@ -96,14 +103,15 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await handler(message)
 
     async def disconnect(self, code: int) -> None:
+        self._closed = True
+        # Stop sending to a closed socket, but leave the turn running: it streams on, and the engine saves it.
+        if self._stream is not None:
+            self._stream.detach()
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
             if self.session_key:
                 await self.channel_layer.group_discard(session_group(self.session_key), self.channel_name)
             await self._watch(None)
-        # Stop sending to a closed socket, but leave the turn running: it streams on, and the engine saves it.
-        if self._stream is not None:
-            self._stream.detach()
         if self._transcript_task and not self._transcript_task.done():
             self._transcript_task.cancel()
 
@@ -178,14 +186,30 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def _watch(self, conversation_id: int | None) -> None:
         """Receive the live frames of the conversation the page shows (and of no other)."""
-        group = None if conversation_id is None else conversation_group(self.user.pk, conversation_id)
-        if group == self.watching:
-            return
-        if self.watching:
-            await self.channel_layer.group_discard(self.watching, self.channel_name)
-        if group:
-            await self.channel_layer.group_add(group, self.channel_name)
-        self.watching = group
+        self.watching = None if conversation_id is None else conversation_group(self.user.pk, conversation_id)
+        await self._sync_group()
+
+    async def _sync_group(self) -> None:
+        """Be in the group of the conversation shown, except while this socket streams a turn there itself: its
+        frames come straight from its TurnStream, and the layer would only bring each one back to be dropped.
+        Other tabs and processes still get every frame. What another turn there publishes meanwhile is not lost:
+        after the rejoin its next frame shows a gap (a resync from the snapshot), and a turn missed whole ends
+        with turn_finished (the user's group), which sends the saved transcript."""
+        async with self._groups_lock:
+            want = None if self._closed or self.watching == self._own_group else self.watching
+            if want == self._joined:
+                return
+            if self._joined:
+                await self.channel_layer.group_discard(self._joined, self.channel_name)
+            if want:
+                await self.channel_layer.group_add(want, self.channel_name)
+            self._joined = want
+
+    async def _own_stream_ended(self, stream: TurnStream) -> None:
+        """This socket's turn streamed its last frame: back in the group of the conversation shown."""
+        if stream is self._stream:  # not a newer turn's stream, which keeps the socket out
+            self._own_group = None
+            await self._sync_group()
 
     async def _join_live(self, conversation_id: int, *, resync: bool = False) -> bool:
         """Send the conversation with its live turn as far as it has got; False when no turn is live there.
@@ -210,9 +234,6 @@ class ChatConsumer(AsyncWebsocketConsumer):
             )
             return
         text = frame.get("message")
-        if await database_sync_to_async(session_user_id)(self.session_key) != self.user.pk:
-            await self._session_ended(draft=text if isinstance(text, str) else "")
-            return
         raw_id = frame.get("conversation_id")
         conversation_id = None if raw_id in ("", None) else raw_id  # "" from the form: a new chat
         # Regenerate (a button: the question's id) or Edit (the composer's hidden edit_of) the last question.
@@ -224,7 +245,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 text=None if regenerate else text,
                 conversation_id=conversation_id,
                 retry_of=retry_of,
+                check=functools.partial(require_session, self.session_key, self.user.pk),  # in the same hop
             )
+        except SessionEnded:  # nothing was saved
+            await self._session_ended(draft=text if isinstance(text, str) else "")
+            return
         except DomainError as exc:  # nothing was saved: give the text back to edit or resend
             await self._notice(exc.message, draft=text if isinstance(text, str) else "")
             return
@@ -237,8 +262,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         self._turn, self.viewing = turn, turn.conversation_id
         self.follower.streams(turn.id)
+        self._stream = TurnStream(
+            turn, send=lambda html: self.send(text_data=html), on_end=self._own_stream_ended
+        ).start()
+        self._own_group = self._stream.group
         await self._watch(turn.conversation_id)
-        self._stream = TurnStream(turn, send=lambda html: self.send(text_data=html)).start()
 
     async def _notice(self, message: str, *, draft: str = "", reset_composer: bool = True) -> None:
         await self.send(text_data=fragments.notice_html(message, draft=draft, reset_composer=reset_composer))

@@ -6,7 +6,8 @@ conversation, on any worker process, and can be stopped from any of them.
                     to the starting socket while it is attached, saves the snapshot (chat.web.snapshots) and
                     publishes the frame to the conversation's group. It listens for Stop from any tab or the
                     API while the turn runs (chat.web.stop_listener). Every turn has one, whatever started it:
-                    a socket (`send`: its frames go to it directly) or the REST API (no local socket).
+                    a socket (`send`: its frames go to it directly, and it stays out of the group until
+                    `on_end`, so the layer never brings them back) or the REST API (no local socket).
     StreamFollower  a socket's side: which published frames to show (in order, each once, not the turns it
                     streams itself); a gap — frames the channel layer dropped, or a turn joined midway — means
                     "resync from the snapshot".
@@ -35,13 +36,20 @@ Send = Callable[[str], Awaitable[None]]
 
 
 class TurnStream:
-    def __init__(self, turn: Turn, *, send: Send | None = None):
+    def __init__(
+        self,
+        turn: Turn,
+        *,
+        send: Send | None = None,
+        on_end: Callable[[TurnStream], Awaitable[None]] | None = None,
+    ):
         self.turn = turn
         self._local = send
+        self._on_end = on_end  # the starting socket's: called once the stream is over (its last frame out)
         self._relay = TurnRelay(turn, self._deliver)
         self._seq = 0
         owner, conversation = turn.user.pk, turn.conversation_id
-        self._group = broadcast.conversation_group(owner, conversation)
+        self.group = broadcast.conversation_group(owner, conversation)
         self._task: asyncio.Task | None = None
 
     def start(self) -> TurnStream:
@@ -53,7 +61,7 @@ class TurnStream:
 
     def detach(self) -> None:
         """The starting socket closed: keep streaming to the others (a reconnect rejoins from the snapshot)."""
-        self._local = None
+        self._local = self._on_end = None
 
     @property
     def done(self) -> bool:
@@ -86,6 +94,12 @@ class TurnStream:
                         await snapshot_save(self._snapshot(ended=True))
             finally:
                 await stop.close()
+                on_end, self._on_end = self._on_end, None
+                if on_end is not None:
+                    try:
+                        await on_end(self)
+                    except Exception:
+                        logger.warning("The starting socket's end-of-stream step failed", exc_info=True)
 
     def _snapshot(self, *, ended: bool) -> LiveSnapshot:
         message = self.turn.user_message
@@ -121,7 +135,7 @@ class TurnStream:
             html=html,
             terminal=terminal,
         )
-        await broadcast.agroup_send(self._group, message)
+        await broadcast.agroup_send(self.group, message)
 
 
 SHOW, SKIP, RESYNC = "show", "skip", "resync"

@@ -14,6 +14,8 @@ from django.utils.module_loading import import_string
 from chat.models import Message
 from chat.web.consumers import CLOSE_UNAUTHENTICATED
 
+from .test_consumers import collect_quietly, frames_until
+
 application = import_string(settings.ASGI_APPLICATION)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(60)]
@@ -116,6 +118,46 @@ async def test_a_password_changed_since_the_socket_opened_stops_its_turns(user, 
 
     await expect_signed_out(communicator)
     assert await database_sync_to_async(Message.objects.count)() == 0
+
+
+async def test_a_socket_whose_session_is_gone_cannot_regenerate_or_edit(user, emulator):
+    _, communicator, _ = await open_socket(user)
+    await communicator.send_json_to({"message": "hello", "conversation_id": ""})
+    await frames_until(communicator)  # the turn is over
+    await collect_quietly(communicator)
+    question = await database_sync_to_async(Message.objects.get)(role="user")
+    before = await database_sync_to_async(lambda: sorted(Message.objects.values_list("pk", "replaced_at")))()
+    await database_sync_to_async(Session.objects.all().delete)()
+
+    await communicator.send_json_to(
+        {"action": "regenerate", "message_id": question.pk, "conversation_id": question.conversation_id}
+    )
+
+    await expect_signed_out(communicator)
+    after = await database_sync_to_async(lambda: sorted(Message.objects.values_list("pk", "replaced_at")))()
+    assert after == before and len(emulator.requests_snapshot()) == 1  # nothing replaced, no model call
+
+
+async def test_the_session_check_shares_the_turns_first_database_hop(user, emulator, monkeypatch):
+    """One hop before the model: the session check runs inside the hop that saves the message."""
+    from channels import db
+
+    hops = []
+    init = db.DatabaseSyncToAsync.__init__
+
+    def recording(self, func, *args, **kwargs):
+        hops.append(getattr(func, "__name__", repr(func)))
+        init(self, func, *args, **kwargs)
+
+    _, communicator, _ = await open_socket(user)
+    monkeypatch.setattr(db.DatabaseSyncToAsync, "__init__", recording)
+    await communicator.send_json_to({"message": "add a task to buy milk", "conversation_id": ""})
+    while "typing" not in await communicator.receive_from(timeout=10):
+        pass
+
+    assert hops[0] == "save_user_message"
+    assert "session_user_id" not in hops and "require_session" not in hops
+    await communicator.disconnect()
 
 
 # --- Text that cannot be read ----------------------------------------------------------------------------------

@@ -1,0 +1,174 @@
+"""The model client's network layer (chat.turn.transport): the SDK's requests, streams and errors over it are what
+they were over httpx's default transport; it hands over everything that has arrived in one read."""
+
+import asyncio
+import contextlib
+import shutil
+import socket
+import ssl
+import subprocess
+
+import httpcore
+import httpx
+import pytest
+
+from chat.turn import llm, transport
+from groq_emulator import Fault, Reply
+
+MESSAGES = [{"role": "user", "content": "hi"}]
+
+
+async def read_all(stream: llm.ModelStream) -> str:
+    try:
+        return "".join([d.content async for d in stream])
+    finally:
+        await stream.close()
+
+
+async def test_the_model_client_streams_over_it(emulator, monkeypatch):
+    connects = []
+    original = transport.AsyncioBackend.connect_tcp
+
+    async def counting(self, host, port, *args, **kwargs):
+        connects.append(port)
+        return await original(self, host, port, *args, **kwargs)
+
+    monkeypatch.setattr(transport.AsyncioBackend, "connect_tcp", counting)
+    emulator.push_reply(Reply(content="one two three " * 50))
+    emulator.push_reply(Reply(content="again"))
+
+    first = await read_all(await llm.ModelStream(llm.request_params(MESSAGES, tools=None)).open())
+    second = await read_all(await llm.ModelStream(llm.request_params(MESSAGES, tools=None)).open())
+
+    assert first == "one two three " * 50 and second == "again"
+    assert connects == [emulator.port] * len(connects) and connects
+    assert len(emulator.requests_snapshot()) == 2
+
+
+@pytest.mark.parametrize(
+    ("fault", "code"),
+    [
+        (Fault(kind="stall", seconds=1.5, after_chunks=2), "upstream_timeout"),
+        (Fault(kind="break", after_chunks=2), "upstream_error"),
+    ],
+    ids=["stalls-midway", "breaks-midway"],
+)
+async def test_a_stream_failing_midway_is_an_upstream_error(emulator, settings, fault, code):
+    settings.AGENT_TIMEOUT = 0.5
+    emulator.push_fault(fault)
+    emulator.push_reply(Reply(content="word " * 40))
+    stream = await llm.ModelStream(llm.request_params(MESSAGES, tools=None)).open()
+    with pytest.raises(llm.UpstreamError) as caught:
+        await read_all(stream)
+    assert caught.value.code == code
+
+
+async def test_nobody_listening_is_unreachable(settings):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again: nothing listens there
+    settings.GROQ_BASE_URL, settings.GROQ_API_KEY, settings.GROQ_MAX_RETRIES = (
+        f"http://127.0.0.1:{port}",
+        "k",
+        0,
+    )
+    with pytest.raises(llm.UpstreamError) as caught:
+        await llm.ModelStream(llm.request_params(MESSAGES, tools=None)).open()
+    assert caught.value.code == "upstream_unreachable"
+
+
+async def test_a_read_takes_everything_that_has_arrived():
+    async def serve(reader, writer):
+        for piece in (b"data: 1\n\n", b"data: 2\n\n", b"data: 3\n\n"):
+            writer.write(piece)
+            await writer.drain()
+            await asyncio.sleep(0.01)
+        await reader.read()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    stream = await transport.AsyncioBackend().connect_tcp("127.0.0.1", server.sockets[0].getsockname()[1])
+    await asyncio.sleep(0.2)  # three packets are waiting
+    assert await stream.read(65536, timeout=1) == b"data: 1\n\ndata: 2\n\ndata: 3\n\n"
+    with pytest.raises(httpcore.ReadTimeout):
+        await stream.read(65536, timeout=0.05)
+    await stream.aclose()
+    server.close()
+
+
+async def test_a_large_body_arrives_whole():
+    body = bytes(range(256)) * 8192  # 2 MB: over the mark where the socket stops reading until it is read
+
+    async def serve(reader, writer):
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: %d\r\n\r\n" % len(body) + body)
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    client = httpx.AsyncClient(transport=transport.ModelTransport())
+    async with client, client.stream("GET", f"http://127.0.0.1:{port}/") as response:
+        await asyncio.sleep(0.2)  # let it all arrive unread
+        received = b"".join([part async for part in response.aiter_raw()])
+    server.close()
+    assert received == body
+
+
+def test_a_proxy_in_the_environment_keeps_httpxs_own_transport(monkeypatch):
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    assert not transport.proxy_configured()
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    assert transport.proxy_configured()
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command to make a certificate")
+async def test_tls_is_verified_and_its_connections_are_kept_alive(tmp_path):
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            key,
+            "-out",
+            cert,
+            "-days",
+            "1",
+        ]
+        + ["-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
+        check=True,
+        capture_output=True,
+    )
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    body = b"x" * 300_000
+
+    async def serve(reader, writer):
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError, ssl.SSLError):
+            while True:
+                await reader.readuntil(b"\r\n\r\n")
+                writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: %d\r\n\r\n" % len(body) + body)
+                await writer.drain()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0, ssl=server_tls)
+    url = f"https://localhost:{server.sockets[0].getsockname()[1]}/"
+    backend = transport.AsyncioBackend()
+    trusting = httpcore.AsyncConnectionPool(
+        ssl_context=ssl.create_default_context(cafile=str(cert)), network_backend=backend
+    )
+    first, second = await trusting.request("GET", url), await trusting.request("GET", url)
+    assert first.content == body and second.content == body
+    assert first.extensions["network_stream"] is second.extensions["network_stream"]  # one connection
+    assert first.extensions["network_stream"].get_extra_info("ssl_object") is not None
+    await trusting.aclose()
+
+    default = httpcore.AsyncConnectionPool(ssl_context=transport.ssl_context(), network_backend=backend)
+    with pytest.raises(httpcore.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+        await default.request("GET", url)
+    await default.aclose()
+    server.close()

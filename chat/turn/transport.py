@@ -1,0 +1,290 @@
+"""The model client's HTTP transport: the same stack the SDK uses by default (httpx over httpcore's connection
+pool: HTTP/1.1, TLS, keep-alive, the request's timeouts), over a network layer on plain asyncio.
+
+Why: httpcore's default network layer (anyio) hands over one received packet per read, and each read pays an
+anyio cancel scope for its timeout and a pause/resume of the socket's reader. A streamed reply arrives as hundreds
+of small packets, so that path was about half the CPU of a turn. Here a read takes everything that has arrived
+(up to httpcore's read size), without a timer when data is already waiting. The SDK still builds the request,
+authenticates, retries and maps errors; httpcore still parses HTTP. Used by chat.turn.llm when no HTTP proxy is
+configured (a proxy needs httpx's own transport, which the SDK then uses as before).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import socket
+import ssl
+import urllib.request
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Any
+
+import httpcore
+import httpx
+
+# The SDK's own defaults for its client (groq.DefaultAsyncHttpxClient).
+MAX_CONNECTIONS, MAX_KEEPALIVE, KEEPALIVE_EXPIRY = 1000, 100, 5.0
+_HIGH_WATER = 256 * 1024  # received but unread bytes above which the socket stops reading (back-pressure)
+
+
+@functools.cache
+def ssl_context() -> ssl.SSLContext:
+    """httpx's default TLS context (certifi's CAs), built once per process: ~20 ms each time."""
+    return httpx.create_ssl_context()
+
+
+def proxy_configured() -> bool:
+    """An HTTP(S) proxy in the environment: httpx's own transport honours it, this one does not."""
+    return any(key in ("http", "https", "all") for key in urllib.request.getproxies())
+
+
+class _Protocol(asyncio.Protocol):
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.eof = False
+        self.error: BaseException | None = None
+        self.waiter: asyncio.Future | None = None
+        self.paused = False
+        self.drained: asyncio.Future | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        if len(self.buffer) > _HIGH_WATER and not self.paused and self.transport is not None:
+            self.transport.pause_reading()
+            self.paused = True
+        self._wake()
+
+    def eof_received(self) -> bool:
+        self.eof = True
+        self._wake()
+        return False  # close the transport
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.eof = True
+        self.error = exc
+        self._wake()
+        if self.drained is not None and not self.drained.done():
+            self.drained.set_result(None)
+
+    def pause_writing(self) -> None:
+        self.drained = asyncio.get_running_loop().create_future()
+
+    def resume_writing(self) -> None:
+        if self.drained is not None and not self.drained.done():
+            self.drained.set_result(None)
+        self.drained = None
+
+    def _wake(self) -> None:
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(None)
+
+
+class _Stream(httpcore.AsyncNetworkStream):
+    def __init__(self, transport: asyncio.Transport, protocol: _Protocol) -> None:
+        self._transport, self._protocol = transport, protocol
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        protocol = self._protocol
+        if not protocol.buffer and not protocol.eof:
+            protocol.waiter = asyncio.get_running_loop().create_future()
+            try:
+                async with asyncio.timeout(timeout):
+                    await protocol.waiter
+            except TimeoutError as exc:
+                raise httpcore.ReadTimeout(str(exc) or "read timed out") from exc
+            finally:
+                protocol.waiter = None
+        if protocol.buffer:
+            data = bytes(protocol.buffer[:max_bytes])
+            del protocol.buffer[:max_bytes]
+            if protocol.paused and len(protocol.buffer) <= _HIGH_WATER // 4:
+                protocol.paused = False
+                self._transport.resume_reading()
+            return data
+        if protocol.error is not None:
+            raise httpcore.ReadError(str(protocol.error)) from protocol.error
+        return b""  # the peer closed the connection
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if not buffer:
+            return
+        if self._transport.is_closing():
+            raise httpcore.WriteError("the connection is closed")
+        self._transport.write(buffer)
+        drained = self._protocol.drained
+        if drained is not None:
+            try:
+                async with asyncio.timeout(timeout):
+                    await drained
+            except TimeoutError as exc:
+                raise httpcore.WriteTimeout(str(exc) or "write timed out") from exc
+
+    async def aclose(self) -> None:
+        self._transport.close()
+
+    async def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> _Stream:
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(timeout):
+                transport = await loop.start_tls(
+                    self._transport, self._protocol, ssl_context, server_hostname=server_hostname
+                )
+        except TimeoutError as exc:
+            self._transport.close()
+            raise httpcore.ConnectTimeout(str(exc) or "TLS handshake timed out") from exc
+        except (OSError, ssl.SSLError) as exc:
+            self._transport.close()
+            raise httpcore.ConnectError(str(exc)) from exc
+        if transport is None:
+            raise httpcore.ConnectError("the connection closed during the TLS handshake")
+        self._protocol.transport = transport  # type: ignore[assignment]
+        return _Stream(transport, self._protocol)  # type: ignore[arg-type]
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "ssl_object":
+            return self._transport.get_extra_info("ssl_object")
+        if info == "client_addr":
+            return self._transport.get_extra_info("sockname")
+        if info == "server_addr":
+            return self._transport.get_extra_info("peername")
+        if info == "socket":
+            return self._transport.get_extra_info("socket")
+        if info == "is_readable":  # an idle keep-alive connection with news: closed, or data nobody asked for
+            protocol = self._protocol
+            return protocol.eof or bool(protocol.buffer)
+        return None
+
+
+class AsyncioBackend(httpcore.AsyncNetworkBackend):
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> _Stream:
+        loop = asyncio.get_running_loop()
+        protocol = _Protocol()
+        try:
+            async with asyncio.timeout(timeout):
+                transport, _ = await loop.create_connection(
+                    lambda: protocol, host, port, local_addr=(local_address, 0) if local_address else None
+                )
+        except TimeoutError as exc:
+            raise httpcore.ConnectTimeout(str(exc) or "connect timed out") from exc
+        except OSError as exc:
+            raise httpcore.ConnectError(str(exc)) from exc
+        sock: socket.socket | None = transport.get_extra_info("socket")
+        for option in socket_options or ():
+            if sock is not None:
+                sock.setsockopt(*option)
+        return _Stream(transport, protocol)  # type: ignore[arg-type]
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> _Stream:
+        loop = asyncio.get_running_loop()
+        protocol = _Protocol()
+        try:
+            async with asyncio.timeout(timeout):
+                transport, _ = await loop.create_unix_connection(lambda: protocol, path)
+        except TimeoutError as exc:
+            raise httpcore.ConnectTimeout(str(exc) or "connect timed out") from exc
+        except OSError as exc:
+            raise httpcore.ConnectError(str(exc)) from exc
+        return _Stream(transport, protocol)  # type: ignore[arg-type]
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
+# httpcore's errors as httpx's (the SDK maps httpx's to its own: timeouts, connection errors), most specific first.
+_ERRORS: tuple[tuple[type[Exception], type[httpx.HTTPError]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
+    (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout),
+    (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException),
+    (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.ProxyError, httpx.ProxyError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.ProtocolError, httpx.ProtocolError),
+)
+
+
+@contextlib.contextmanager
+def _httpx_errors() -> Iterator[None]:
+    try:
+        yield
+    except Exception as exc:
+        for theirs, ours in _ERRORS:
+            if isinstance(exc, theirs):
+                raise ours(str(exc)) from exc
+        raise
+
+
+class _Body(httpx.AsyncByteStream):
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        with _httpx_errors():
+            async for part in self._stream:
+                yield part
+
+    async def aclose(self) -> None:
+        with _httpx_errors():
+            await self._stream.aclose()
+
+
+class ModelTransport(httpx.AsyncBaseTransport):
+    """httpx's AsyncHTTPTransport, request for request (HTTP/1.1), over AsyncioBackend."""
+
+    def __init__(self) -> None:
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=ssl_context(),
+            max_connections=MAX_CONNECTIONS,
+            max_keepalive_connections=MAX_KEEPALIVE,
+            keepalive_expiry=KEEPALIVE_EXPIRY,
+            http1=True,
+            http2=False,
+            network_backend=AsyncioBackend(),
+        )
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        core_request = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(
+                scheme=request.url.raw_scheme,
+                host=request.url.raw_host,
+                port=request.url.port,
+                target=request.url.raw_path,
+            ),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        with _httpx_errors():
+            response = await self._pool.handle_async_request(core_request)
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.headers,
+            stream=_Body(response.stream),
+            extensions=response.extensions,
+        )
+
+    async def aclose(self) -> None:
+        await self._pool.aclose()

@@ -1,0 +1,40 @@
+"""Warm-up at process start (chat.web.warmup): the page's templates are compiled and the model client's lazy
+parts loaded before the first turn; a failure never stops the process."""
+
+import logging
+
+from django.template import base, engines
+from django.template.loader import render_to_string
+
+from chat.web import warmup
+
+
+def test_after_warm_up_rendering_a_live_frame_compiles_nothing(monkeypatch):
+    for engine in engines.all():
+        engine.engine.template_loaders[
+            0
+        ].reset()  # Django's cached loader: forget what earlier tests compiled
+    warmup.warm_up()
+    compiled = []
+    original = base.Template.compile_nodelist
+
+    def counting(self):
+        compiled.append(self.origin.template_name)
+        return original(self)
+
+    monkeypatch.setattr(base.Template, "compile_nodelist", counting)
+    html = render_to_string(
+        "chat/frames/notice.html", {"message": "hello", "draft": "", "reset_composer": True}
+    )
+    assert "hello" in html
+    assert compiled == []
+
+
+def test_a_failing_warm_up_is_logged_and_the_process_goes_on(monkeypatch, caplog):
+    def broken():
+        raise RuntimeError("no TLS store")
+
+    monkeypatch.setattr(warmup.llm, "warm_up", broken)
+    with caplog.at_level(logging.WARNING, logger="chat.web.warmup"):
+        warmup.warm_up()
+    assert "Warm-up at start failed" in caplog.text

@@ -1,0 +1,33 @@
+"""Warm-up at process start (config.asgi), so the first user's turn does not pay a fresh process's one-off costs:
+the model client's lazy imports and TLS context (chat.turn.llm.warm_up) and the compiled templates of the page and
+its live frames (Django's cached loader compiles each on first use). Cheap (~0.1 s), no network and no database, so
+it is safe before the database is reachable; a failure is logged and the process serves on."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import get_template
+
+from chat.turn import llm
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE_FOLDERS = ("chat", "tasks")  # the page, its live frames and the task panel
+
+
+def warm_up() -> None:
+    started = time.perf_counter()
+    try:
+        llm.warm_up()
+        for root in settings.TEMPLATES[0]["DIRS"]:
+            for folder in TEMPLATE_FOLDERS:
+                for path in sorted((Path(root) / folder).rglob("*.html")):
+                    get_template(path.relative_to(root).as_posix())
+    except Exception:
+        logger.warning("Warm-up at start failed; the first turn will do it instead", exc_info=True)
+        return
+    logger.debug("warmed up in %.0f ms", (time.perf_counter() - started) * 1000)
