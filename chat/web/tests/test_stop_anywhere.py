@@ -66,14 +66,20 @@ async def token_headers(user, **extra) -> dict:
     return {"Authorization": f"Bearer {token}", **extra}
 
 
-async def test_stop_from_another_tab_works_after_the_starting_tab_closed(alice, emulator, caplog):
+async def a_long_reply_shown_in_two_tabs(user, emulator):
+    """A slow 120-word reply started in one tab and followed live in another: (sender, other, conversation id)."""
     emulator.push_fault(Fault(kind="slow", seconds=0.05))
     emulator.push_reply(Reply(content=WORDS))
-    sender = await tab(alice)
+    sender = await tab(user)
     await send(sender, "say many words")
     conversation_id = await conversation_of(await receive_turn_frame(sender))
-    other = await tab(alice, conversation_id)
+    other = await tab(user, conversation_id)
     await frames_until(other, done=lambda f: has_word(f, "word3"))
+    return sender, other, conversation_id
+
+
+async def test_stop_from_another_tab_works_after_the_starting_tab_closed(alice, emulator, caplog):
+    sender, other, conversation_id = await a_long_reply_shown_in_two_tabs(alice, emulator)
     await sender.disconnect()  # the tab that started the turn is gone (closed, or reloading)
     assert await control_members(alice.pk, conversation_id) == 1  # the turn's own listener
 
@@ -97,13 +103,7 @@ async def test_stop_from_another_tab_works_after_the_starting_tab_closed(alice, 
 
 async def test_a_stop_meant_for_an_earlier_turn_leaves_the_running_one_alone(alice, emulator):
     """A Stop names the turn its tab shows: one that crossed that turn's end cannot stop the next turn."""
-    emulator.push_fault(Fault(kind="slow", seconds=0.05))
-    emulator.push_reply(Reply(content=WORDS))
-    sender = await tab(alice)
-    await send(sender, "say many words")
-    conversation_id = await conversation_of(await receive_turn_frame(sender))
-    other = await tab(alice, conversation_id)
-    await frames_until(other, done=lambda f: has_word(f, "word3"))
+    sender, other, conversation_id = await a_long_reply_shown_in_two_tabs(alice, emulator)
     stale = broadcast.turn_stop(conversation_id=conversation_id, turn_id="a-turn-that-ended")
     await get_channel_layer().group_send(
         broadcast.conversation_control_group(alice.pk, conversation_id), stale
