@@ -33,16 +33,6 @@ def session_headers(user, origin=b"http://testserver"):
     return headers + ([(b"origin", origin)] if origin else [])
 
 
-@pytest.fixture
-def alice(user):
-    return user  # the shared fixture's "alice"; a name that reads well beside bob
-
-
-@pytest.fixture
-def bob(other_user):
-    return other_user
-
-
 async def connect(headers, path="/ws/chat/"):
     communicator = WebsocketCommunicator(application, path, headers=headers)
     connected, _ = await communicator.connect()

@@ -33,16 +33,6 @@ from .test_streams import WORDS, a_conversation, has_word, tab
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(60)]
 
 
-@pytest.fixture
-def alice(user):
-    return user
-
-
-@pytest.fixture
-def bob(other_user):
-    return other_user
-
-
 def stop_listeners() -> list[asyncio.Task]:
     return [t for t in asyncio.all_tasks() if t.get_name().startswith("chat-stop-") and not t.done()]
 
@@ -231,13 +221,19 @@ def replaced_replies(frame: str) -> int:
     return frame.count('class="msg assistant replaced"')
 
 
-async def test_a_regenerate_is_shown_live_in_the_other_tabs_with_the_old_reply_marked(alice, emulator):
+async def a_first_answer(user, emulator):
+    """One question answered "First answer." in a tab: (that tab, the conversation id, the question's id)."""
     emulator.push_reply(Reply(content="First answer."))
-    sender = await tab(alice)
+    sender = await tab(user)
     await send(sender, "hello there")
     conversation_id = await conversation_of(await receive_turn_frame(sender))
     await frames_until(sender)
-    question = (await database_sync_to_async(answers)(alice))[-1].pk - 1
+    question = (await database_sync_to_async(answers)(user))[-1].pk - 1
+    return sender, conversation_id, question
+
+
+async def test_a_regenerate_is_shown_live_in_the_other_tabs_with_the_old_reply_marked(alice, emulator):
+    sender, conversation_id, question = await a_first_answer(alice, emulator)
     watcher = await tab(alice, conversation_id)  # showed the first turn's end: it must still follow the next
     emulator.push_fault(Fault(kind="slow", seconds=0.04))
     emulator.push_reply(Reply(content=WORDS))
@@ -268,12 +264,7 @@ async def test_a_regenerate_is_shown_live_in_the_other_tabs_with_the_old_reply_m
 
 
 async def test_an_edit_is_shown_live_in_the_other_tabs_with_the_old_branch_marked(alice, emulator):
-    emulator.push_reply(Reply(content="First answer."))
-    sender = await tab(alice)
-    await send(sender, "hello there")
-    conversation_id = await conversation_of(await receive_turn_frame(sender))
-    await frames_until(sender)
-    question = (await database_sync_to_async(answers)(alice))[-1].pk - 1
+    sender, conversation_id, question = await a_first_answer(alice, emulator)
     watcher = await tab(alice, conversation_id)
     emulator.push_fault(Fault(kind="slow", seconds=0.04))
     emulator.push_reply(Reply(content=WORDS))

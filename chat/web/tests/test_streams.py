@@ -35,16 +35,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(60)]
 WORDS = " ".join(f"word{n}" for n in range(120))
 
 
-@pytest.fixture
-def alice(user):
-    return user
-
-
-@pytest.fixture
-def bob(other_user):
-    return other_user
-
-
 async def tab(user, conversation_id=None):
     path = "/ws/chat/" + (f"?c={conversation_id}" if conversation_id else "")
     return await connect(await database_sync_to_async(session_headers)(user), path=path)

@@ -1,0 +1,12 @@
+import pytest
+
+
+@pytest.fixture
+def alice(user):
+    """The shared fixture's "alice", under a name that reads well beside bob."""
+    return user
+
+
+@pytest.fixture
+def bob(other_user):
+    return other_user
