@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from knox.models import AuthToken
 
 from core.errors import NotFoundError
@@ -23,7 +24,9 @@ class TokenNotFound(NotFoundError):
 
 def token_create(*, user: User, ttl: timedelta | None = None) -> tuple[AuthToken, str]:
     """A new token for `user`, expiring after `ttl` (REST_KNOX TOKEN_TTL by default). Returns the row and the
-    full token, which is never stored."""
+    full token, which is never stored. The user's expired tokens are deleted here (knox does it on every request;
+    users.authentication only checks the token presented)."""
+    AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
     if ttl is None:
         return AuthToken.objects.create(user=user)
     return AuthToken.objects.create(user=user, expiry=ttl)

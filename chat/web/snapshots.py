@@ -9,6 +9,8 @@ Plain dicts in the cache (no pickled classes of ours), so workers of different v
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -98,22 +100,55 @@ class LiveSnapshot:
         )
 
 
+class _InProcessSnapshots:
+    """Where snapshots live when the cache is the in-process one (a single process, the default): a dict of the
+    plain dicts as built. LocMemCache would pickle every one of them, with every frame, each bigger than the last."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, tuple[float, dict]] = {}
+        self._lock = threading.Lock()
+
+    def set(self, key: str, value: dict, timeout: int) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if len(self._items) >= 1000:  # forget the expired ones now and then
+                self._items = {k: item for k, item in self._items.items() if item[0] > now}
+            self._items[key] = (now + timeout, value)
+
+    def get(self, key: str) -> dict | None:
+        item = self._items.get(key)
+        return item[1] if item is not None and item[0] > time.monotonic() else None
+
+
+_in_process = _InProcessSnapshots()
+
+
+def _in_process_cache() -> bool:
+    return isinstance(caches["default"], LocMemCache)
+
+
 async def snapshot_save(snapshot: LiveSnapshot) -> None:
     """Saved with every frame of a live turn, so never through the one thread that runs database hops (Django's
-    `cache.aset` would queue it there, behind every turn's saves): the in-process cache is a dict under a lock and is
-    set right here; a networked one (Redis) is set from the loop's thread pool."""
+    `cache.aset` would queue it there, behind every turn's saves): in-process it is set right here; a networked
+    cache (Redis) is set from the loop's thread pool."""
     # Outlives the turn lock a little, so a late reader sees `ended` rather than a stale live turn.
     args = (_key(snapshot.conversation_id), snapshot.as_dict(), int(settings.AGENT_TIMEOUT) + 60)
-    if isinstance(caches["default"], LocMemCache):
-        caches["default"].set(*args)
+    if _in_process_cache():
+        _in_process.set(*args)
     else:
         await sync_to_async(caches["default"].set, thread_sensitive=False)(*args)
 
 
+def snapshot_data(conversation_id: int) -> dict | None:
+    """The conversation's last saved snapshot as stored (live or ended), or None."""
+    data = _in_process.get(_key(conversation_id)) if _in_process_cache() else cache.get(_key(conversation_id))
+    return data if isinstance(data, dict) else None
+
+
 def live_snapshot(*, owner_id: int, conversation_id: int) -> LiveSnapshot | None:
     """The snapshot of the turn running now in one of the owner's conversations, or None."""
-    data = cache.get(_key(conversation_id))
-    if not isinstance(data, dict) or data.get("owner_id") != owner_id or data.get("ended"):
+    data = snapshot_data(conversation_id)
+    if data is None or data.get("owner_id") != owner_id or data.get("ended"):
         return None
     if not turn_running(conversation_id):  # ended (its reply is saved) or its process died: the lock tells
         return None

@@ -3,6 +3,7 @@
 import secrets
 
 import pytest
+from django.db.utils import ConnectionHandler
 
 from core.tests.processes import BASE_DIR, manage, run_python, settings_values
 
@@ -140,3 +141,18 @@ def test_production_passes_the_deployment_checklist():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
     assert "WARNINGS" not in result.stdout + result.stderr
+
+
+def test_sqlite_runs_in_wal_mode_without_an_fsync_per_commit(tmp_path, django_db_blocker):
+    values = settings_values(
+        ["DATABASES"], settings="config.settings.local", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3"
+    )
+    connection = ConnectionHandler(values["DATABASES"])["default"]
+    with django_db_blocker.unblock():  # a database of its own, not the test database
+        try:
+            with connection.cursor() as cursor:
+                modes = [cursor.execute(f"PRAGMA {n}").fetchone()[0] for n in ("journal_mode", "synchronous")]
+        finally:
+            connection.close()
+
+    assert modes == ["wal", 1]  # synchronous=NORMAL

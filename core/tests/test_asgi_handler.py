@@ -2,14 +2,17 @@
 entered once per request (core.asgi_handler), and an event stream still streams."""
 
 import json
+import threading
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import HttpCommunicator
 from django.conf import settings
+from django.core.signals import request_started
 from django.utils.module_loading import import_string
 
 from chat.models import Conversation
+from core.asgi_handler import RequestThreads
 from users.tokens import token_create
 
 application = import_string(settings.ASGI_APPLICATION)
@@ -75,3 +78,39 @@ async def test_a_chat_reply_streams_as_server_sent_events(user, emulator):
     assert events[0]["type"] == "started" and events[-1]["type"] == "done"
     assert "".join(e["text"] for e in events if e["type"] == "text").strip() == events[-1]["content"]
     assert await Conversation.objects.filter(owner=user).acount() == 1
+
+
+async def test_requests_one_after_another_reuse_one_thread(db):
+    from config.asgi import django_asgi_app
+
+    threads: list[int] = []
+
+    def record(**kwargs):
+        threads.append(threading.get_ident())
+
+    request_started.connect(record)
+    try:
+        for _ in range(3):
+            response = await HttpCommunicator(
+                django_asgi_app, "GET", "/accounts/login/", headers=HOST
+            ).get_response(timeout=10)
+            assert response["status"] == 200
+    finally:
+        request_started.disconnect(record)
+
+    assert len(threads) == 3 and len(set(threads)) == 1  # one thread (and its connection) served all three
+    assert threads[0] != threading.get_ident()  # never the event loop's
+
+
+def test_request_threads_are_taken_one_per_request_and_kept_while_idle():
+    threads = RequestThreads(keep=1)
+    first, second = threads.take(), threads.take()
+    assert first is not second  # two requests at once: two threads
+
+    threads.give_back(first)
+    threads.give_back(second)  # over the number kept: shut down
+
+    assert threads.idle == 1 and threads.take() is first
+    with pytest.raises(RuntimeError):
+        second.submit(lambda: None)
+    first.shutdown()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from users.authentication import BearerTokenAuthentication
 from users.tests.factories import USER_PASSWORD
 from users.tokens import token_create
 
@@ -121,3 +122,27 @@ def test_the_token_fixture_and_helper_make_working_tokens(token_client, user):
 
     assert token_client.get("/api/tasks/").status_code == 200
     assert bearer(raw).get("/api/tasks/").status_code == 200
+
+
+def test_a_request_checks_its_token_in_one_query(user, other_user, django_assert_num_queries):
+    token = login(user)
+    login(other_user)
+    AuthToken.objects.filter(user=other_user).update(expiry=timezone.now() - timedelta(seconds=1))
+
+    with django_assert_num_queries(1):
+        authenticated, row = BearerTokenAuthentication().authenticate_credentials(token.encode())
+
+    assert authenticated == user and row.user_id == user.pk
+
+
+def test_a_new_token_clears_the_users_expired_ones(user, other_user):
+    old = login(user)
+    login(other_user)
+    AuthToken.objects.update(expiry=timezone.now() - timedelta(seconds=1))
+
+    fresh = login(user)
+
+    assert bearer(fresh).get("/api/tasks/").status_code == 200
+    assert AuthToken.objects.filter(user=user).count() == 1  # the expired one went with the new login
+    assert AuthToken.objects.filter(user=other_user).count() == 1  # nobody else's
+    assert bearer(old).get("/api/tasks/").status_code == 401

@@ -6,12 +6,13 @@ import html
 import re
 
 import pytest
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
-from django.core.cache import cache
 from django.test import Client
 
 from chat.models import Conversation, Message
+from chat.web.snapshots import snapshot_data
 from chat.web.streams import RESYNC, SHOW, SKIP, StreamFollower
 from core import broadcast
 from groq_emulator import Fault, Reply, ToolCall
@@ -226,7 +227,7 @@ async def test_a_listener_that_lost_frames_resyncs_from_the_snapshot(alice, emul
     await frames_until(watcher, done=lambda f: has_word(f, "word5"))
 
     # A frame far ahead of the last one the watcher showed: the ones between were dropped (a full channel).
-    turn_id = (await cache.aget(f"chat-live-turn:{conversation_id}"))["turn_id"]  # the live turn's snapshot
+    turn_id = (await sync_to_async(snapshot_data)(conversation_id))["turn_id"]  # the live turn's snapshot
     lost = broadcast.turn_frame(
         conversation_id=conversation_id,
         turn_id=turn_id,
