@@ -45,6 +45,7 @@ def save_user_message(
         raise
     if conversation_id is None:
         acquire_turn_lock(message.conversation_id)
+        return message, [message]  # a new conversation: its history is this message
     rows = history_rows(settings.GROQ_HISTORY_TOKEN_BUDGET)
     return message, message_list_recent(conversation=message.conversation, limit=rows)
 

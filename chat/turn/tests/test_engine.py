@@ -456,3 +456,16 @@ async def test_the_turn_starts_with_one_hop_and_a_bounded_history(user, emulator
     assert hops == ["save_user_message"]
     assert len(turn.history) == history_rows(60) and turn.history[-1].content == "newest"
     assert [e async for e in turn.events()][-1].kind == "done"
+
+
+def test_a_new_conversation_starts_without_reading_its_history_back(user, django_assert_max_num_queries):
+    from chat.turn.limits import release_turn_lock
+    from chat.turn.recording import save_user_message
+
+    with django_assert_max_num_queries(100) as captured:
+        message, history = save_user_message(user, None, "first words")
+    release_turn_lock(message.conversation_id)
+
+    assert [m.pk for m in history] == [message.pk] and history[0].content == "first words"
+    reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
+    assert not [sql for sql in reads if "chat_message" in sql]  # nothing read back from the messages
