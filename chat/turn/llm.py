@@ -27,6 +27,9 @@ from core.text import clean_text
 logger = logging.getLogger(__name__)
 
 OFFLINE_API_KEY = "offline-demo"  # the built-in emulator accepts any key
+# After a reply's first text, the network hands its chunks over at most this often (chat.turn.transport): the
+# page and the event stream coalesce text to 40 ms frames anyway, and each hand-over wakes the whole read chain.
+PACE_SECONDS = 0.03
 
 
 # --- Errors ------------------------------------------------------------------------------------------------
@@ -285,6 +288,7 @@ class ModelStream:
 
     async def __aiter__(self) -> AsyncIterator[Delta]:
         feed = self._acc.feed
+        paced = False
         try:
             async for batch in sse_batches(self._response.iter_bytes()):
                 for chunk in batch:
@@ -293,10 +297,18 @@ class ModelStream:
                     delta = feed(chunk)
                     if delta.content or delta.reasoning:
                         yield delta
+                        if delta.content and not paced:  # the first text went out at once; the rest is paced
+                            paced = True
+                            self._pace()
         except (asyncio.CancelledError, GeneratorExit):
             raise
         except BaseException as exc:
             raise self._fail(exc) from exc
+
+    def _pace(self) -> None:
+        network = self._response.http_response.extensions.get("network_stream")
+        if hasattr(network, "set_pace"):  # chat.turn.transport's (not httpx's own transport, behind a proxy)
+            network.set_pace(PACE_SECONDS)
 
     @property
     def completion(self) -> Completion:

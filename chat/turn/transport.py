@@ -7,6 +7,11 @@ of small packets, so that path was about half the CPU of a turn. Here a read tak
 (up to httpcore's read size), without a timer when data is already waiting. The SDK still builds the request,
 authenticates, retries and maps errors; httpcore still parses HTTP. Used by chat.turn.llm when no HTTP proxy is
 configured (a proxy needs httpx's own transport, which the SDK then uses as before).
+
+Paced reads: once a reply's first text is out, chat.turn.llm asks the stream for a `pace` (`_Stream.set_pace`).
+A read then hands over what arrived within that window in one piece, instead of waking the whole chain (httpcore,
+the SDK's body iterator, SSE decoding, the turn's listeners) for each ~6 ms packet; the page's frames are
+coalesced to 40 ms anyway. The end of the reply (`[DONE]`, end of file, an error) is never held back.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import httpx
 # The SDK's own defaults for its client (groq.DefaultAsyncHttpxClient).
 MAX_CONNECTIONS, MAX_KEEPALIVE, KEEPALIVE_EXPIRY = 1000, 100, 5.0
 _HIGH_WATER = 256 * 1024  # received but unread bytes above which the socket stops reading (back-pressure)
+_END = b"data: [DONE]"  # the last event of a streamed completion
 
 
 @functools.cache
@@ -48,6 +54,7 @@ class _Protocol(asyncio.Protocol):
         self.waiter: asyncio.Future | None = None
         self.paused = False
         self.drained: asyncio.Future | None = None
+        self.holding = False  # a paced read is waiting for its window: only the reply's end wakes it early
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -57,7 +64,8 @@ class _Protocol(asyncio.Protocol):
         if len(self.buffer) > _HIGH_WATER and not self.paused and self.transport is not None:
             self.transport.pause_reading()
             self.paused = True
-        self._wake()
+        if not self.holding or self.paused or _END in data:
+            self._wake()
 
     def eof_received(self) -> bool:
         self.eof = True
@@ -87,11 +95,18 @@ class _Protocol(asyncio.Protocol):
 class _Stream(httpcore.AsyncNetworkStream):
     def __init__(self, transport: asyncio.Transport, protocol: _Protocol) -> None:
         self._transport, self._protocol = transport, protocol
+        self._pace = 0.0  # seconds between hand-overs; 0: each read returns as soon as anything arrived
+        self._handed_at = 0.0
+
+    def set_pace(self, seconds: float) -> None:
+        """From now until the next request on this connection, hand data over at most every `seconds`."""
+        self._pace = seconds
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         protocol = self._protocol
+        loop = asyncio.get_running_loop()
         if not protocol.buffer and not protocol.eof:
-            protocol.waiter = asyncio.get_running_loop().create_future()
+            protocol.waiter = loop.create_future()
             try:
                 async with asyncio.timeout(timeout):
                     await protocol.waiter
@@ -99,6 +114,9 @@ class _Stream(httpcore.AsyncNetworkStream):
                 raise httpcore.ReadTimeout(str(exc) or "read timed out") from exc
             finally:
                 protocol.waiter = None
+        if self._pace and not protocol.eof and _END not in protocol.buffer:
+            await self._hold(loop, self._handed_at + self._pace)
+        self._handed_at = loop.time()
         if protocol.buffer:
             data = bytes(protocol.buffer[:max_bytes])
             del protocol.buffer[:max_bytes]
@@ -110,7 +128,21 @@ class _Stream(httpcore.AsyncNetworkStream):
             raise httpcore.ReadError(str(protocol.error)) from protocol.error
         return b""  # the peer closed the connection
 
+    async def _hold(self, loop: asyncio.AbstractEventLoop, until: float) -> None:
+        """Let more of the reply arrive until `until` (or its end, or back-pressure)."""
+        if until <= loop.time():
+            return
+        protocol = self._protocol
+        protocol.waiter, protocol.holding = loop.create_future(), True
+        timer = loop.call_at(until, protocol._wake)
+        try:
+            await protocol.waiter
+        finally:
+            timer.cancel()
+            protocol.waiter, protocol.holding = None, False
+
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._pace = 0.0  # a new request: its reply starts unpaced
         if not buffer:
             return
         if self._transport.is_closing():

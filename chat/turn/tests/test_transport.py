@@ -172,3 +172,77 @@ async def test_tls_is_verified_and_its_connections_are_kept_alive(tmp_path):
         await default.request("GET", url)
     await default.aclose()
     server.close()
+
+
+async def _paced_reads(pieces: list[bytes], gap: float, pace: float) -> list[bytes]:
+    async def serve(reader, writer):
+        for piece in pieces:
+            writer.write(piece)
+            await writer.drain()
+            await asyncio.sleep(gap)
+        await reader.read()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    stream = await transport.AsyncioBackend().connect_tcp("127.0.0.1", server.sockets[0].getsockname()[1])
+    reads = [await stream.read(65536, timeout=1)]  # the first piece: at once
+    stream.set_pace(pace)
+    while b"[DONE]" not in reads[-1]:
+        reads.append(await stream.read(65536, timeout=1))
+    await stream.aclose()
+    server.close()
+    return reads
+
+
+async def test_a_paced_stream_hands_over_several_packets_at_once():
+    pieces = [b"data: %d\n\n" % n for n in range(20)] + [b"data: [DONE]\n\n"]
+
+    reads = await _paced_reads(pieces, gap=0.005, pace=0.05)
+
+    assert b"".join(reads) == b"".join(pieces)  # nothing lost, nothing reordered
+    assert reads[0] == pieces[0]
+    assert len(reads) <= 8  # ~20 packets 5 ms apart, handed over every 50 ms (not one read per packet)
+
+
+async def test_the_end_of_a_paced_reply_is_not_held_back():
+    loop = asyncio.get_running_loop()
+    pieces = [b"data: 1\n\n", b"data: [DONE]\n\n"]
+    started = loop.time()
+
+    reads = await _paced_reads(pieces, gap=0.0, pace=5.0)
+
+    assert b"".join(reads) == b"".join(pieces)
+    assert loop.time() - started < 1.0  # not the 5 s window
+
+
+async def test_a_new_request_on_the_connection_starts_unpaced():
+    async def serve(reader, writer):
+        await reader.readuntil(b"ping")
+        writer.write(b"pong")
+        await writer.drain()
+        await reader.read()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    stream = await transport.AsyncioBackend().connect_tcp("127.0.0.1", server.sockets[0].getsockname()[1])
+    stream.set_pace(5.0)
+    await stream.write(b"ping")
+    started = asyncio.get_running_loop().time()
+    assert await stream.read(65536, timeout=1) == b"pong"
+    assert asyncio.get_running_loop().time() - started < 1.0
+    await stream.aclose()
+    server.close()
+
+
+async def test_the_model_stream_paces_its_connection_after_the_first_text(emulator, monkeypatch):
+    paces = []
+    monkeypatch.setattr(transport._Stream, "set_pace", lambda self, seconds: paces.append(seconds))
+    emulator.push_reply(Reply(content="one two three " * 20, reasoning="thinking first"))
+
+    stream = await llm.ModelStream(llm.request_params(MESSAGES, tools=None)).open()
+    seen = []
+    async for delta in stream:
+        seen.append((delta.reasoning, delta.content, list(paces)))
+    await stream.close()
+
+    first_text = next(i for i, (_, content, _) in enumerate(seen) if content)
+    assert all(not p for _, _, p in seen[: first_text + 1])  # unpaced through reasoning and the first text
+    assert paces == [llm.PACE_SECONDS]
