@@ -5,7 +5,7 @@
     turn.stop()                                                        # Stop: cancel, close upstream, keep partial
 
 The turn runs in its own task, so it finishes and is saved even when its listener goes away (a dropped
-websocket). It touches the database a few times per turn — never per token — through database_sync_to_async.
+websocket). It touches the database a few times per turn, never per token, on the process's database thread.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from chat.turn.events import (
     TurnFailed,
     TurnStarted,
 )
+from chat.turn.hop_context import hop_context
 from chat.turn.limits import validate_message_text
 from chat.turn.protocols import ToolProtocol, ToolResult, protocol_for
 from chat.turn.result import TurnResult, fold
@@ -75,7 +76,7 @@ async def start_turn(
         save = database_sync_to_async(recording.save_user_message)(user, conversation_id, text, check)
     else:
         save = database_sync_to_async(recording.save_retry)(user, conversation_id, retry_of, text, check)
-    user_message, history = await save
+    user_message, history = await asyncio.create_task(save, context=hop_context())
     protocol = protocol_for(mode or settings.GROQ_TOOL_MODE)
     turn = Turn(user=user, user_message=user_message, history=history, protocol=protocol)
     turn.retry = retry_of is not None

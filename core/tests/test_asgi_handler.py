@@ -33,6 +33,17 @@ async def _streamed(communicator: HttpCommunicator) -> dict:
             return response
 
 
+def _sse_chat(token: str) -> HttpCommunicator:
+    body = json.dumps({"message": "hello there"}).encode()
+    headers = HOST + [
+        (b"content-length", str(len(body)).encode()),
+        (b"authorization", f"Bearer {token}".encode()),
+        (b"accept", b"text/event-stream"),
+        (b"content-type", b"application/json"),
+    ]
+    return HttpCommunicator(application, "POST", "/api/chat/", body=body, headers=headers)
+
+
 def _headers(response: dict) -> dict[bytes, list[bytes]]:
     found: dict[bytes, list[bytes]] = {}
     for name, value in response["headers"]:
@@ -61,16 +72,7 @@ async def test_a_static_file_is_served_before_the_rest_of_the_chain(db):
 
 async def test_a_chat_reply_streams_as_server_sent_events(user, emulator):
     _, token = await sync_to_async(token_create)(user=user)
-    body = json.dumps({"message": "hello there"}).encode()
-    headers = HOST + [
-        (b"content-length", str(len(body)).encode()),
-        (b"authorization", f"Bearer {token}".encode()),
-        (b"accept", b"text/event-stream"),
-        (b"content-type", b"application/json"),
-    ]
-    communicator = HttpCommunicator(application, "POST", "/api/chat/", body=body, headers=headers)
-
-    response = await _streamed(communicator)
+    response = await _streamed(_sse_chat(token))
 
     assert response["status"] == 200, response["body"]
     assert _headers(response)[b"content-type"] == [b"text/event-stream"]
@@ -114,3 +116,26 @@ def test_request_threads_are_taken_one_per_request_and_kept_while_idle():
     with pytest.raises(RuntimeError):
         second.submit(lambda: None)
     first.shutdown()
+
+
+async def test_a_rest_turn_saves_on_the_same_thread_as_the_rest_of_its_hops(user, emulator, monkeypatch):
+    """Not on the request's own thread: on SQLite two writer threads fight for the file lock with sleeping
+    retries (tens to hundreds of milliseconds under load)."""
+    from chat.turn import recording
+
+    threads: dict[str, str] = {}
+    for name in ("save_user_message", "end_turn"):
+        real = getattr(recording, name)
+
+        def recorded(*args, _name=name, _real=real, **kwargs):
+            threads[_name] = threading.current_thread().name
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(recording, name, recorded)
+    _, token = await sync_to_async(token_create)(user=user)
+
+    response = await _streamed(_sse_chat(token))
+
+    assert response["status"] == 200
+    assert threads["save_user_message"] == threads["end_turn"]
+    assert not threads["save_user_message"].startswith("request")
