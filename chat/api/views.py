@@ -7,6 +7,7 @@ stop it. `POST /api/conversations/{id}/stop/` stops a conversation's running tur
 from urllib.parse import urlencode
 
 from asgiref.sync import async_to_sync
+from django.db import close_old_connections
 from django.http import StreamingHttpResponse
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -87,6 +88,9 @@ class ChatApi(APIView):
             "text": data.validated_data["message"],
             "conversation_id": data.validated_data["conversation_id"],
         }
+        # The turn runs (and the events stream) for a while: the request's database connection goes back to the
+        # pool now rather than when the response ends (PostgreSQL; SQLite keeps its connection per thread).
+        close_old_connections()
         if "text/event-stream" in request.headers.get("Accept", ""):
             # The turn's task lives on the server's event loop; the response streams its events.
             turn = async_to_sync(_start_streamed)(start)

@@ -14,5 +14,6 @@ urlpatterns = [
         name="conversation-export",
     ),
     path("search/", views.conversation_search_view, name="conversation-search"),
+    path("conversations/", views.conversation_more_view, name="conversation-more"),
     path("m/<int:message_id>/feedback/", views.message_feedback_view, name="message-feedback"),
 ]

@@ -15,7 +15,6 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from chat.selectors import (
     conversation_get,
-    conversation_list,
     conversation_search,
     message_list,
     message_page,
@@ -23,6 +22,7 @@ from chat.selectors import (
 from chat.services import conversation_delete, conversation_rename, message_feedback_set
 from chat.turn.limits import turn_running
 from chat.web.export import export_filename, export_json, export_markdown
+from chat.web.fragments import SIDEBAR_WINDOW, sidebar_window
 from chat.web.search import search_hits
 from chat.web.snapshots import live_snapshot, live_transcript_bubbles
 from chat.web.transcript import earlier_page_url, transcript_bubbles
@@ -62,7 +62,7 @@ def _chat_page(request: HttpRequest, conversation_id: object | None) -> HttpResp
         bubbles = live_transcript_bubbles(messages, live) if live else transcript_bubbles(messages)
     context = {
         "conversation": conversation,
-        "conversations": conversation_list(owner=request.user),
+        **sidebar_window(request.user),
         "bubbles": bubbles,
         "turn_live": live is not None,
         "earlier_url": earlier_url,
@@ -98,7 +98,7 @@ def _conversation_list_response(request: HttpRequest, active_id: int | None, err
     return render(
         request,
         "chat/_conversation_list.html",
-        {"conversations": conversation_list(owner=request.user), "active_id": active_id, "list_error": error},
+        {**sidebar_window(request.user), "active_id": active_id, "list_error": error},
     )
 
 
@@ -137,13 +137,23 @@ def conversation_delete_view(request: HttpRequest, conversation_id: int) -> Http
 
 @require_GET
 @login_required
+def conversation_more_view(request: HttpRequest) -> HttpResponse:
+    """ "Show older conversations": the next window of the sidebar (`?offset=`, `&limit=` to restore more at once),
+    which replaces the button."""
+    offset = parse_id(request.GET.get("offset")) or 0
+    limit = parse_id(request.GET.get("limit")) or SIDEBAR_WINDOW
+    return render(
+        request, "chat/_conversation_items.html", sidebar_window(request.user, offset=offset, limit=limit)
+    )
+
+
+@require_GET
+@login_required
 def conversation_search_view(request: HttpRequest) -> HttpResponse:
     """The sidebar's search box: matching conversations with the matched words marked (an empty query: the list)."""
     query = request.GET.get("q", "")
     if not query.strip():
-        return render(
-            request, "chat/_conversation_list.html", {"conversations": conversation_list(owner=request.user)}
-        )
+        return render(request, "chat/_conversation_list.html", sidebar_window(request.user))
     hits = search_hits(conversation_search(owner=request.user, query=query), query)
     return render(request, "chat/_search_results.html", {"hits": hits, "query": query})
 

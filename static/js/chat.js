@@ -244,6 +244,23 @@
       htmx.ajax("GET", url, { source: more, target: more.parentElement, swap: "outerHTML" });
     });
   });
+  // The sidebar too: "Show older conversations" stays as far open when a new list comes (a chat started anywhere).
+  var shownConversations = 0;
+  document.body.addEventListener("htmx:load", function (event) {
+    var elt = event.detail.elt;
+    if (!elt.querySelectorAll) return;
+    var list = document.getElementById("conversation-list");
+    if (!list || list.classList.contains("search-results")) return;
+    var have = list.querySelectorAll(":scope > li.conv").length;
+    if (elt !== list) {  // older conversations added below (Show older, or a restore)
+      if (list.contains(elt) && elt.classList.contains("conv")) shownConversations = have;
+      return;
+    }
+    var more = document.getElementById("conversation-more-button");
+    if (!more || shownConversations <= have) return;
+    var url = more.getAttribute("hx-get") + "&limit=" + (shownConversations - have);
+    htmx.ajax("GET", url, { source: more, target: more.parentElement, swap: "outerHTML" });
+  });
   var completedOpen = false;
   document.addEventListener("toggle", function (event) {
     if (event.target.id === "completed-section") completedOpen = event.target.open;

@@ -10,3 +10,10 @@ def alice(user):
 @pytest.fixture
 def bob(other_user):
     return other_user
+
+
+@pytest.fixture
+def client_in(client, user):
+    """A logged-in page client (alice's)."""
+    client.force_login(user)
+    return client

@@ -17,12 +17,6 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def client_in(client, user):
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
 def chat(user):
     conversation = Conversation.objects.create(owner=user, title="Groceries <b>")
     Message.objects.create(conversation=conversation, role="user", content="add oat milk")

@@ -16,12 +16,6 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def client_in(client, user):
-    client.force_login(user)
-    return client
-
-
 def conversation_with_turns(owner) -> Conversation:
     """A transcript with a tool round, reasoning, a stopped reply and a failed one (stored as the engine does)."""
     conversation = Conversation.objects.create(owner=owner, title="Groceries")
