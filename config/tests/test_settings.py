@@ -59,7 +59,7 @@ def test_redis_url_selects_redis_for_channels_and_cache_with_blocking_pools():
         },
     }
     assert values["CACHES"]["default"] == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache.SharedClientRedisCache",
         "LOCATION": url,
         "OPTIONS": {"pool_class": "redis.BlockingConnectionPool", "max_connections": 7, "timeout": 20.0},
     }
