@@ -103,7 +103,7 @@ async def test_a_tab_on_another_worker_follows_the_reply_and_stops_it(workers):
     assert 'class="msg-status stopped"' in sent[-1]  # worker A's turn stopped, from worker B
     assert 'class="msg-status stopped"' in seen[-1]
     assert "word299" not in sent[-1]
-    assert seen[1:] == sent[len(sent) - len(seen) + 1 :]  # every frame after the join, over Redis, in order
+    assert "".join(sent).endswith("".join(seen[1:])) and seen[1:]  # every frame after the join, over Redis
     transcript = httpx.get(f"{a.url}/api/conversations/{conversation_id}/", cookies=http.cookies).json()
     assert transcript["messages"][-1]["status"] == "stopped"
     http.close()
