@@ -67,6 +67,12 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
+def daphne_endpoint(port: int) -> str:
+    """As deploy/ runs daphne: a listen backlog of 1,024 (twisted's default, 50, overflows when hundreds of
+    clients connect at once, and the kernel then resets some of their connections)."""
+    return f"tcp:port={port}:interface=127.0.0.1:backlog=1024"
+
+
 def free_port() -> int:
     import socket
 
@@ -132,7 +138,7 @@ class Bench:
         for n in range(self.args.processes):
             port = free_port()
             daphne = subprocess.Popen(
-                [str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port)]
+                [str(Path(sys.executable).parent / "daphne"), "-e", daphne_endpoint(port)]
                 + ["-v", "0", "config.asgi:application"],
                 cwd=ROOT,
                 env=self.env,

@@ -44,7 +44,7 @@ export DJANGO_SUPERUSER_PASSWORD="smoke-pass-$$-$RANDOM"
 "$PY" manage.py createsuperuser --noinput --username "$SMOKE_USER" --email smoke@example.com >/dev/null
 
 for port in "$PORT_A" "$PORT_B"; do
-  "$DAPHNE" -b 127.0.0.1 -p "$port" config.asgi:application >"$WORK/daphne-$port.log" 2>&1 &
+  "$DAPHNE" -e "tcp:port=$port:interface=127.0.0.1:backlog=1024" config.asgi:application >"$WORK/daphne-$port.log" 2>&1 &
   PIDS+=("$!")
 done
 
