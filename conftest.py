@@ -13,6 +13,8 @@ from groq_emulator import EmulatorServer
 from users.tests.factories import UserFactory
 from users.tokens import token_create
 
+pytest_plugins = ["core.tests.loop_teardown"]  # a test's event loop that will not close says why
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():

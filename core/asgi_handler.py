@@ -20,11 +20,13 @@ server's thread pool. On PostgreSQL the connection still goes back to psycopg's 
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.core.handlers.asgi import ASGIHandler
+from django.db import close_old_connections
 
 IDLE_THREADS_KEPT = 32  # idle request threads kept for reuse; more run at once when needed (then end)
 
@@ -72,4 +74,7 @@ class SyncChainASGIHandler(ASGIHandler):
             async with ThreadSensitiveContext(executor=executor):
                 await self.handle(scope, receive, send)
         finally:
+            # A request cut short (the client went away) never sends request_finished: its thread would keep a
+            # pooled PostgreSQL connection while it waits idle for the next request.
+            await asyncio.get_running_loop().run_in_executor(executor, close_old_connections)
             self.threads.give_back(executor)

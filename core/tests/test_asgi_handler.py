@@ -93,10 +93,10 @@ async def test_requests_one_after_another_reuse_one_thread(db):
     request_started.connect(record)
     try:
         for _ in range(3):
-            response = await HttpCommunicator(
-                django_asgi_app, "GET", "/accounts/login/", headers=HOST
-            ).get_response(timeout=10)
+            communicator = HttpCommunicator(django_asgi_app, "GET", "/accounts/login/", headers=HOST)
+            response = await communicator.get_response(timeout=10)
             assert response["status"] == 200
+            await communicator.wait(timeout=10)  # the request is over (its thread given back)
     finally:
         request_started.disconnect(record)
 
@@ -118,6 +118,10 @@ def test_request_threads_are_taken_one_per_request_and_kept_while_idle():
     first.shutdown()
 
 
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
+    reason="SQLite only: on PostgreSQL the hop stays on the request's thread (chat.turn.hop_context)",
+)
 async def test_a_rest_turn_saves_on_the_same_thread_as_the_rest_of_its_hops(user, emulator, monkeypatch):
     """Not on the request's own thread: on SQLite two writer threads fight for the file lock with sleeping
     retries (tens to hundreds of milliseconds under load)."""
@@ -139,3 +143,26 @@ async def test_a_rest_turn_saves_on_the_same_thread_as_the_rest_of_its_hops(user
     assert response["status"] == 200
     assert threads["save_user_message"] == threads["end_turn"]
     assert not threads["save_user_message"].startswith("request")
+
+
+async def test_a_request_cut_short_closes_its_connections_on_its_own_thread(db, monkeypatch):
+    """Closed (on PostgreSQL: back to the pool) when the request ends, even without request_finished: its thread
+    waits idle for the next request."""
+    from django.core.handlers import asgi as django_asgi
+
+    from config.asgi import django_asgi_app
+    from core import asgi_handler
+
+    threads: dict[str, int] = {}
+
+    async def cut_short(self, scope, receive, send):  # reached the database, then the client left
+        threads["request"] = await sync_to_async(threading.get_ident)()
+
+    def closing():
+        threads["closed"] = threading.get_ident()
+
+    monkeypatch.setattr(django_asgi.ASGIHandler, "handle", cut_short)
+    monkeypatch.setattr(asgi_handler, "close_old_connections", closing)
+    await django_asgi_app({"type": "http", "method": "GET", "path": "/", "headers": HOST}, None, None)
+
+    assert threads["closed"] == threads["request"] != threading.get_ident()
