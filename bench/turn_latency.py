@@ -54,7 +54,7 @@ async def main(turns: int) -> None:
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
-    from chat import llm
+    from chat.turn import llm
     from chat.turn.engine import start_turn
     from groq_emulator import EmulatorServer
 

@@ -1,0 +1,27 @@
+"""`make bench`'s quick scripts still run against today's code (they are never timed in the suite; this only checks
+that they start, finish and print their comparison)."""
+
+import subprocess
+import sys
+
+import pytest
+
+from core.tests.live_server import REPO
+
+pytestmark = pytest.mark.timeout(120)
+
+
+@pytest.mark.parametrize(
+    ("script", "args", "expected"),
+    [
+        ("turn_latency.py", ["--turns", "2"], "engine/bare median ratio"),
+        ("tool_schema_tokens.py", [], "tool schemas:"),
+    ],
+)
+def test_the_bench_script_runs(script, args, expected):
+    done = subprocess.run(
+        [sys.executable, f"bench/{script}", *args], cwd=REPO, capture_output=True, text=True, timeout=110
+    )
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert expected in done.stdout
