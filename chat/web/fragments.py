@@ -10,6 +10,7 @@ import functools
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 
 from chat.selectors import conversation_get, conversation_list, message_page
@@ -70,25 +71,28 @@ def live_transcript_html(owner: AbstractBaseUser, conversation_id: int) -> tuple
     return html, snapshot
 
 
-SIDEBAR_WINDOW = (
-    50  # conversations the sidebar shows at first; "Show older conversations" loads the next ones
-)
-SIDEBAR_LIMIT_MAX = 300  # at most this many in one request (a page restoring what it had shown)
+# Conversations the sidebar shows at first ("Show older conversations" loads the next ones), and at most this many
+# in one request (a page restoring what it had shown).
+SIDEBAR_WINDOW, SIDEBAR_LIMIT_MAX = 50, 300
+
+
+def _window(rows: QuerySet, offset: int, limit: int) -> tuple[list, int | None]:
+    """Rows offset..offset+limit, and where the next window starts when there are more (one query)."""
+    found = list(rows[offset : offset + limit + 1])
+    return found[:limit], (offset + limit if len(found) > limit else None)
 
 
 def sidebar_window(owner: AbstractBaseUser, *, offset: int = 0, limit: int = SIDEBAR_WINDOW) -> dict:
-    """Context for a window of the owner's conversations, newest first: `conversations`, and `more_offset` (where
-    the next window starts) when there are older ones. Bounded whatever the number of conversations."""
-    limit = max(1, min(limit, SIDEBAR_LIMIT_MAX))
-    rows = list(conversation_list(owner=owner)[offset : offset + limit + 1])
-    return {"conversations": rows[:limit], "more_offset": offset + limit if len(rows) > limit else None}
+    """Context for a window of the owner's conversations, newest first: `conversations`, and `more_offset` when
+    there are older ones. Bounded whatever the number of conversations."""
+    rows, more = _window(conversation_list(owner=owner), offset, max(1, min(limit, SIDEBAR_LIMIT_MAX)))
+    return {"conversations": rows, "more_offset": more}
 
 
 def conversation_list_html(owner: AbstractBaseUser) -> str:
-    """The sidebar's list, swapped out of band; each page marks its own open conversation (chat.js)."""
-    rows = list(conversation_list(owner=owner).values_list("pk", "title")[: SIDEBAR_WINDOW + 1])
-    items = [_conversation_item_html(pk, title) for pk, title in rows[:SIDEBAR_WINDOW]]
-    more = SIDEBAR_WINDOW if len(rows) > SIDEBAR_WINDOW else None
+    """The sidebar's first window, swapped out of band; each page marks its own open conversation (chat.js)."""
+    rows, more = _window(conversation_list(owner=owner).values_list("pk", "title"), 0, SIDEBAR_WINDOW)
+    items = [_conversation_item_html(pk, title) for pk, title in rows]
     return render_to_string(
         "chat/_conversation_list.html", {"rendered_items": items, "more_offset": more, "oob": True}
     )

@@ -55,7 +55,7 @@ class TurnStream:
         self._published_at = 0.0
         self._publishing = asyncio.Lock()  # one publication at a time, in order
         self._timer: asyncio.TimerHandle | None = None
-        self._late: asyncio.Task | None = None
+        self._late: asyncio.Task | None = None  # a publication the timer started (kept referenced)
         owner, conversation = turn.user.pk, turn.conversation_id
         self.group = broadcast.conversation_group(owner, conversation)
         self._task: asyncio.Task | None = None

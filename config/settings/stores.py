@@ -9,8 +9,9 @@
   CONN_MAX_AGE=0 with a pool: connections go back to the pool after each hop, none is pinned to a thread.
   DJANGO_DB_POOL_MAX=0 turns the pool off (then DJANGO_CONN_MAX_AGE applies as before).
 - Redis (REDIS_URL): the channel layer and the cache each use a *blocking* connection pool of at most
-  REDIS_POOL_MAX connections per process (the cache's shared by every thread and context: core.cache): a mass disconnect (thousands of group_discard at once) waits for a
-  connection (up to REDIS_POOL_TIMEOUT seconds) instead of opening thousands or failing with "Too many connections".
+  REDIS_POOL_MAX connections per process (the cache's shared by every thread and context: core.cache): a mass
+  disconnect (thousands of group_discard at once) waits for a connection (up to REDIS_POOL_TIMEOUT seconds) instead
+  of opening thousands or failing with "Too many connections".
 """
 
 from .env import BASE_DIR, env
