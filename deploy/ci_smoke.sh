@@ -50,7 +50,11 @@ done
 
 cp deploy/app_locations.conf "$WORK/app_locations.conf"
 cp deploy/proxy_headers.conf "$WORK/todo_proxy_headers.conf"
+# Started as root, nginx's workers run as an unprivileged user that cannot read a checkout under a private
+# directory (mktemp -d is 0700): here they run as whoever runs the test.
+WORKER_USER=""; [ "$(id -u)" = 0 ] && WORKER_USER="user root;"
 cat >"$WORK/nginx.conf" <<CONF
+$WORKER_USER
 worker_processes 1;
 pid $WORK/nginx.pid;
 error_log $WORK/nginx-error.log warn;
