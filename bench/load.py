@@ -272,8 +272,14 @@ class Bench:
         async with httpx.AsyncClient(base_url=self.base, timeout=120, limits=limits) as client:
             cpu0 = self.cpu()
             runs = await asyncio.gather(
-                *(self.ws_chat(i, f"ws-{n}-{i}-{uuid.uuid4().hex[:6]}") for i in range(n)),
-                *(self.sse_chat(client, i, f"sse-{n}-{i}-{uuid.uuid4().hex[:6]}") for i in range(n)),
+                *(
+                    self.ws_chat(i, f"ws-{n}-{i}-{uuid.uuid4().hex[:6]}")
+                    for i in range(n if "ws" in self.args.kinds else 0)
+                ),
+                *(
+                    self.sse_chat(client, i, f"sse-{n}-{i}-{uuid.uuid4().hex[:6]}")
+                    for i in range(n if "sse" in self.args.kinds else 0)
+                ),
             )
             cpu = self.cpu() - cpu0
             timings = (await client.get(f"{self.upstream}/timings")).json()
@@ -368,6 +374,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=500.0, help="model tokens/s per stream")
     parser.add_argument("--tokens", type=int, default=300, help="tokens per reply (the issue's setup: 300)")
     parser.add_argument("--tokens-per-chunk", type=int, default=3)
+    parser.add_argument(
+        "--kinds", default="ws,sse", help="which chats a level runs: ws, sse or both (N of each)"
+    )
     parser.add_argument("--idle-sockets", type=int, default=200)
     parser.add_argument("--history", default="2,50,500")
     parser.add_argument(
@@ -413,7 +422,7 @@ def main() -> None:
         for n in (int(x) for x in args.levels.split(",")):
             r = asyncio.run(bench.level(n))
             print(
-                f"{n:>5} {2 * n:>7}  {ms(r['added'], 0.5)} / {ms(r['added'], 0.95)}    "
+                f"{n:>5} {n * len(args.kinds.split(',')):>7}  {ms(r['added'], 0.5)} / {ms(r['added'], 0.95)}    "
                 f"{ms(r['over'], 0.5)} / {ms(r['over'], 0.95)}  "
                 f"{pct(r['ratio'], 0.5):6.2f} / {pct(r['ratio'], 0.95):5.2f}  {r['failed']:>6}  "
                 f"{r['cpu'] * 1000:>11.1f}  {os.getloadavg()[0]:.2f}"

@@ -30,6 +30,7 @@ import json
 import logging
 from urllib.parse import parse_qs
 
+from autobahn.exception import Disconnected
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -176,7 +177,14 @@ class ChatConsumer(AsyncWebsocketConsumer):
         """Every frame to the browser passes the size guard (chat.web.frames.bounded_frame)."""
         if text_data is not None:
             text_data = bounded_frame(text_data)
-        await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+        if self._closed:
+            return
+        try:
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+        except Disconnected:
+            # The client went away and daphne has not yet told us (websocket.disconnect is on its way): drop the
+            # frame, as a send after the disconnect is dropped, instead of failing the consumer with a traceback.
+            self._closed = True
 
     async def _view(self, conversation_id: int | None) -> None:
         self.viewing = conversation_id

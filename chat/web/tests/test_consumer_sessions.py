@@ -1,9 +1,11 @@
 """The chat websocket and the login session it was opened with: origins (scheme, host and port), logout closes it,
 a session that is gone cannot start a turn, and text the browser cannot have meant gets a notice."""
 
+import asyncio
 import json
 
 import pytest
+from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
@@ -13,8 +15,9 @@ from django.utils.module_loading import import_string
 
 from chat.models import Message
 from chat.web.consumers import CLOSE_UNAUTHENTICATED
+from tasks import services
 
-from .test_consumers import collect_quietly, frames_until
+from .test_consumers import collect_quietly, frames_until, session_headers
 
 application = import_string(settings.ASGI_APPLICATION)
 
@@ -183,3 +186,29 @@ async def test_undecodable_text_gets_a_notice_and_the_socket_goes_on(user, emula
     assert 'role="alert"' in notice and ("cannot be sent" in notice or "could not be read" in notice)
     assert "You asked" in following or "buy milk" in following  # the next message starts a turn as usual
     await communicator.disconnect()
+
+
+async def test_a_frame_to_a_client_that_already_vanished_is_dropped_and_the_consumer_lives_on(user):
+    """daphne raises autobahn's Disconnected for a send after the TCP connection closed but before it delivers
+    websocket.disconnect; the frame is dropped (as any frame after a disconnect is) instead of failing the
+    consumer with a logged traceback."""
+    gone = asyncio.Event()
+
+    async def server_whose_client_left(scope, receive, send):
+        async def guarded(message):
+            if gone.is_set() and message["type"] == "websocket.send":
+                raise Disconnected("Attempt to send on a closed protocol")
+            await send(message)
+
+        await application(scope, receive, guarded)
+
+    headers = await database_sync_to_async(session_headers)(user)
+    tab = WebsocketCommunicator(server_whose_client_left, "/ws/chat/", headers=headers)
+    assert (await tab.connect())[0]
+    gone.set()
+
+    await database_sync_to_async(services.task_create)(owner=user, title="Changed while leaving")
+    await asyncio.sleep(0.5)  # the tasks_changed broadcast reached the consumer, whose send raised
+
+    assert not tab.future.done(), tab.future.exception() if tab.future.done() else None
+    await tab.disconnect()
