@@ -30,6 +30,7 @@ OFFLINE_API_KEY = "offline-demo"  # the built-in emulator accepts any key
 # After a reply's first text, the network hands its chunks over at most this often (chat.turn.transport): the
 # page and the event stream coalesce text to 40 ms frames anyway, and each hand-over wakes the whole read chain.
 PACE_SECONDS = 0.03
+DRAIN_SECONDS = 1.0  # how long the end of a body may trail its [DONE] (see _read_to_end)
 
 
 # --- Errors ------------------------------------------------------------------------------------------------
@@ -258,6 +259,18 @@ def _usage_dict(usage: Any) -> dict:
     }
 
 
+async def _read_to_end(batches: AsyncIterator[list]) -> None:
+    """After `[DONE]`, read the body's last bytes (its terminating chunk, right behind): a response read to its end
+    leaves its connection in the pool for the next request, where one closed early costs a new TCP and TLS
+    handshake on the next turn. Bounded: a server holding the stream open only loses the connection."""
+    try:
+        async with asyncio.timeout(DRAIN_SECONDS):
+            async for _ in batches:
+                pass
+    except Exception:  # noqa: BLE001, S110 - the reply is complete; the connection is then closed, not reused
+        pass
+
+
 class ModelStream:
     """An open streamed completion: iterate for Deltas, then read `.completion`; `close()` ends it upstream.
 
@@ -289,10 +302,12 @@ class ModelStream:
     async def __aiter__(self) -> AsyncIterator[Delta]:
         feed = self._acc.feed
         paced = False
+        batches = sse_batches(self._response.iter_bytes())
         try:
-            async for batch in sse_batches(self._response.iter_bytes()):
+            async for batch in batches:
                 for chunk in batch:
                     if chunk is DONE:
+                        await _read_to_end(batches)
                         return
                     delta = feed(chunk)
                     if delta.content or delta.reasoning:

@@ -29,6 +29,7 @@ async def sse_batches(body: AsyncIterable[bytes]) -> AsyncIterator[list]:
         batch = decoder.feed(raw)
         if batch:
             yield batch
+        decoder.raise_pending()  # an error event after the batch's chunks: raised once they are handled
     tail = decoder.close()
     if tail:
         yield tail
@@ -42,12 +43,22 @@ class SSEDecoder:
     line end, which Groq never sends, is not supported). Payloads other than JSON objects are skipped. The common
     case, one `data: {...}` line per event, costs a split and a `json.loads`."""
 
-    __slots__ = ("_buffer",)
+    __slots__ = ("_buffer", "_error")
 
     def __init__(self) -> None:
         self._buffer = b""
+        self._error: SSEError | None = None
+
+    def raise_pending(self) -> None:
+        """An error event that followed other events in one read: those were returned first; raise it now."""
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
 
     def feed(self, chunk: bytes) -> list:
+        """The events completed by `chunk`. An error event raises SSEError; when events came before it in the same
+        read, they are returned and the error waits for `raise_pending` (the stream ends there)."""
+        self.raise_pending()
         if self._buffer:
             chunk = self._buffer + chunk
         if b"\r" in chunk:
@@ -55,15 +66,21 @@ class SSEDecoder:
         events = chunk.split(b"\n\n")
         self._buffer = events.pop()  # an unfinished event waits for the next read
         out: list = []
-        for event in events:
-            if event[:6] == b"data: " and b"\n" not in event:
-                _add(out, event[6:], b"")
-            elif event:
-                _add_event(out, event)
+        try:
+            for event in events:
+                if event[:6] == b"data: " and b"\n" not in event:
+                    _add(out, event[6:], b"")
+                elif event:
+                    _add_event(out, event)
+        except SSEError as exc:
+            if not out:
+                raise
+            self._error, self._buffer = exc, b""
         return out
 
     def close(self) -> list:
         """The body ended: an event without its blank line still counts (as the SDK's decoder does)."""
+        self.raise_pending()
         rest, self._buffer = self._buffer, b""
         out: list = []
         if rest.strip():

@@ -28,6 +28,8 @@ from typing import Any
 import httpcore
 import httpx
 
+from chat.turn.chunked import ChunkMerger
+
 # The SDK's own defaults for its client (groq.DefaultAsyncHttpxClient).
 MAX_CONNECTIONS, MAX_KEEPALIVE, KEEPALIVE_EXPIRY = 1000, 100, 5.0
 _HIGH_WATER = 256 * 1024  # received but unread bytes above which the socket stops reading (back-pressure)
@@ -97,6 +99,7 @@ class _Stream(httpcore.AsyncNetworkStream):
         self._transport, self._protocol = transport, protocol
         self._pace = 0.0  # seconds between hand-overs; 0: each read returns as soon as anything arrived
         self._handed_at = 0.0
+        self._chunks = ChunkMerger()
 
     def set_pace(self, seconds: float) -> None:
         """From now until the next request on this connection, hand data over at most every `seconds`."""
@@ -105,21 +108,17 @@ class _Stream(httpcore.AsyncNetworkStream):
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         protocol = self._protocol
         loop = asyncio.get_running_loop()
-        if not protocol.buffer and not protocol.eof:
-            protocol.waiter = loop.create_future()
-            try:
-                async with asyncio.timeout(timeout):
-                    await protocol.waiter
-            except TimeoutError as exc:
-                raise httpcore.ReadTimeout(str(exc) or "read timed out") from exc
-            finally:
-                protocol.waiter = None
+        await self._arrival(loop, timeout)
         if self._pace and not protocol.eof and _END not in protocol.buffer:
             await self._hold(loop, self._handed_at + self._pace)
         self._handed_at = loop.time()
-        if protocol.buffer:
-            data = bytes(protocol.buffer[:max_bytes])
-            del protocol.buffer[:max_bytes]
+        while protocol.buffer:
+            data = self._chunks.take(protocol.buffer, max_bytes)
+            if data is None and not protocol.eof:  # only part of a chunk: wait for the rest
+                await self._arrival(loop, timeout, more=True)
+                continue
+            if data is None:
+                data = ChunkMerger.cut(protocol.buffer, max_bytes)  # cut short: h11 reports it
             if protocol.paused and len(protocol.buffer) <= _HIGH_WATER // 4:
                 protocol.paused = False
                 self._transport.resume_reading()
@@ -127,6 +126,22 @@ class _Stream(httpcore.AsyncNetworkStream):
         if protocol.error is not None:
             raise httpcore.ReadError(str(protocol.error)) from protocol.error
         return b""  # the peer closed the connection
+
+    async def _arrival(
+        self, loop: asyncio.AbstractEventLoop, timeout: float | None, more: bool = False
+    ) -> None:
+        """Wait until bytes are waiting (or, with `more`, until more arrive), or the connection ended."""
+        protocol = self._protocol
+        if (protocol.buffer and not more) or protocol.eof:
+            return
+        protocol.waiter = loop.create_future()
+        try:
+            async with asyncio.timeout(timeout):
+                await protocol.waiter
+        except TimeoutError as exc:
+            raise httpcore.ReadTimeout(str(exc) or "read timed out") from exc
+        finally:
+            protocol.waiter = None
 
     async def _hold(self, loop: asyncio.AbstractEventLoop, until: float) -> None:
         """Let more of the reply arrive until `until` (or its end, or back-pressure)."""
@@ -145,6 +160,7 @@ class _Stream(httpcore.AsyncNetworkStream):
         self._pace = 0.0  # a new request: its reply starts unpaced
         if not buffer:
             return
+        self._chunks.request_sent(buffer)
         if self._transport.is_closing():
             raise httpcore.WriteError("the connection is closed")
         self._transport.write(buffer)

@@ -71,9 +71,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self._transcript_task: asyncio.Task | None = None
         self.follower = StreamFollower()
         self.watching: str | None = None  # the group of the conversation shown (its live frames)
-        self._joined: str | None = (
-            None  # the group this socket is in: watching, unless it streams the turn there
-        )
+        self._joined: str | None = None  # the group this socket is in: watching, unless it streams its turn
         self._own_group: str | None = None  # the group its own live turn publishes to (sent here directly)
         self._groups_lock = asyncio.Lock()
         self._closed = False
@@ -95,9 +93,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self._join_live(self.viewing)
 
     async def dispatch(self, message: dict) -> None:
-        """Channels' own dispatch first closes stale database connections: a hop into the database thread for every
-        message, each live frame included. Every database call here goes through database_sync_to_async, which
-        does that itself around each hop, so a message costs no hop of its own."""
+        """Without Channels' hop to close stale connections per message (database_sync_to_async does it per hop)."""
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
@@ -174,16 +170,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
         return verdict != ALLOW
 
     async def send(self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False):
-        """Every frame to the browser passes the size guard (chat.web.frames.bounded_frame)."""
-        if text_data is not None:
-            text_data = bounded_frame(text_data)
-        if self._closed:
-            return
+        """Every frame to the browser passes the size guard (chat.web.frames.bounded_frame). A frame for a client
+        that left is dropped: daphne raises Disconnected until its websocket.disconnect arrives."""
+        text_data = None if text_data is None else bounded_frame(text_data)
         try:
-            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+            if not self._closed:
+                await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
         except Disconnected:
-            # The client went away and daphne has not yet told us (websocket.disconnect is on its way): drop the
-            # frame, as a send after the disconnect is dropped, instead of failing the consumer with a traceback.
             self._closed = True
 
     async def _view(self, conversation_id: int | None) -> None:

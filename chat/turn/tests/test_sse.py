@@ -35,6 +35,20 @@ def test_an_error_object_raises_with_its_message(event):
     assert str(caught.value) == "boom" and caught.value.body == {"message": "boom", "code": "x"}
 
 
+async def test_events_before_an_error_in_the_same_read_are_handed_over_first():
+    """One read can hold text and the error that ends the stream (merged HTTP chunks, paced reads): the text is
+    the reply's partial content, so it comes out before the error is raised."""
+    handled = []
+
+    async def body():
+        yield b'data: {"a": 1}\n\ndata: {"b": 2}\n\ndata: {"error": {"message": "boom"}}\n\ndata: {"c": 3}\n\n'
+
+    with pytest.raises(SSEError, match="boom"):
+        async for batch in sse_batches(body()):
+            handled.append(batch)
+    assert handled == [[{"a": 1}, {"b": 2}]]
+
+
 def test_bad_json_raises():
     with pytest.raises(ValueError):
         decode(b"data: {nope\n\n")

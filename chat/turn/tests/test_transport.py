@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from chat.turn import llm, transport
+from chat.turn.chunked import ChunkMerger
 from groq_emulator import Fault, Reply
 
 MESSAGES = [{"role": "user", "content": "hi"}]
@@ -41,7 +42,7 @@ async def test_the_model_client_streams_over_it(emulator, monkeypatch):
     second = await read_all(await llm.ModelStream(llm.request_params(MESSAGES, tools=None)).open())
 
     assert first == "one two three " * 50 and second == "again"
-    assert connects == [emulator.port] * len(connects) and connects
+    assert connects == [emulator.port]  # one connection, kept alive: the first reply was read to its end
     assert len(emulator.requests_snapshot()) == 2
 
 
@@ -217,7 +218,7 @@ async def test_the_end_of_a_paced_reply_is_not_held_back():
 async def test_a_new_request_on_the_connection_starts_unpaced():
     async def serve(reader, writer):
         await reader.readuntil(b"ping")
-        writer.write(b"pong")
+        writer.write(b"HTTP/1.1 204 No Content\r\n\r\n")
         await writer.drain()
         await reader.read()
 
@@ -226,7 +227,7 @@ async def test_a_new_request_on_the_connection_starts_unpaced():
     stream.set_pace(5.0)
     await stream.write(b"ping")
     started = asyncio.get_running_loop().time()
-    assert await stream.read(65536, timeout=1) == b"pong"
+    assert await stream.read(65536, timeout=1) == b"HTTP/1.1 204 No Content\r\n\r\n"
     assert asyncio.get_running_loop().time() - started < 1.0
     await stream.aclose()
     server.close()
@@ -246,3 +247,54 @@ async def test_the_model_stream_paces_its_connection_after_the_first_text(emulat
     first_text = next(i for i, (_, content, _) in enumerate(seen) if content)
     assert all(not p for _, _, p in seen[: first_text + 1])  # unpaced through reasoning and the first text
     assert paces == [llm.PACE_SECONDS]
+
+
+async def test_a_paced_stream_reaches_the_sdk_whole_in_merged_chunks(emulator, monkeypatch):
+    """Over a real socket from the emulator: reads merge the events that arrived together; the text is the same."""
+    reads = []
+    original = ChunkMerger.take
+
+    def counting(self, buffer, max_bytes):
+        data = original(self, buffer, max_bytes)
+        if data is not None and self.state == ChunkMerger.CHUNKED:
+            reads.append(data)
+        return data
+
+    monkeypatch.setattr(ChunkMerger, "take", counting)
+    text = "one two three four five six seven eight nine ten " * 12
+    emulator.push_reply(Reply(content=text))
+
+    assert await read_all(await llm.ModelStream(llm.request_params(MESSAGES, tools=None)).open()) == text
+    assert reads and any(
+        data.count(b"data: ") > 1 for data in reads
+    )  # at least one read merged several events
+
+
+async def test_a_body_held_open_after_done_costs_its_connection_not_the_turn(settings, monkeypatch):
+    """The end of the body is read after [DONE] so the connection can be reused, but a server that never ends it
+    only loses the connection: the reply is complete after DRAIN_SECONDS."""
+    monkeypatch.setattr(llm, "DRAIN_SECONDS", 0.2)
+    held = asyncio.Event()
+
+    async def serve(reader, writer):
+        await reader.readuntil(b"\r\n\r\n")
+        event = b'data: {"choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":"stop"}]}\n\n'
+        done = b"data: [DONE]\n\n"
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + b"%x\r\n%s\r\n%x\r\n%s\r\n" % (len(event), event, len(done), done)
+        )  # ... and never the terminating chunk
+        await writer.drain()
+        await held.wait()
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    settings.GROQ_BASE_URL = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    started = asyncio.get_running_loop().time()
+    try:
+        text = await read_all(await llm.ModelStream(llm.request_params(MESSAGES, tools=None)).open())
+    finally:
+        held.set()
+        server.close()
+    assert text == "hi"
+    assert asyncio.get_running_loop().time() - started < 2.0
