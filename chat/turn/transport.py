@@ -119,6 +119,8 @@ class _Stream(httpcore.AsyncNetworkStream):
                 continue
             if data is None:
                 data = ChunkMerger.cut(protocol.buffer, max_bytes)  # cut short: h11 reports it
+            if _END in data:
+                self._pace = 0.0  # what follows the reply's end (its last chunk) is read at once
             if protocol.paused and len(protocol.buffer) <= _HIGH_WATER // 4:
                 protocol.paused = False
                 self._transport.resume_reading()

@@ -298,3 +298,34 @@ async def test_a_body_held_open_after_done_costs_its_connection_not_the_turn(set
         server.close()
     assert text == "hi"
     assert asyncio.get_running_loop().time() - started < 2.0
+
+
+async def test_nothing_after_the_end_of_a_reply_waits_for_the_pace():
+    """[DONE] is never held back, and neither is the body's last chunk behind it: the connection goes back to the
+    pool at once (the turn's end waited one pace window for it)."""
+    done = b"data: [DONE]\n\n"
+
+    async def serve(reader, writer):
+        await reader.readuntil(b"ping")
+        writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+        writer.write(b"%x\r\n%s\r\n" % (len(done), done))
+        await writer.drain()
+        await asyncio.sleep(0.05)
+        writer.write(b"0\r\n\r\n")
+        await writer.drain()
+        await reader.read()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    stream = await transport.AsyncioBackend().connect_tcp("127.0.0.1", server.sockets[0].getsockname()[1])
+    await stream.write(b"ping")
+    assert (await stream.read(65536, timeout=1)).startswith(b"HTTP/1.1 200")
+    stream.set_pace(2.0)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    body = await stream.read(65536, timeout=5)
+    while not body.endswith(b"0\r\n\r\n"):
+        body += await stream.read(65536, timeout=5)
+    assert done in body
+    assert loop.time() - started < 1.0
+    await stream.aclose()
+    server.close()
