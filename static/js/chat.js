@@ -225,6 +225,13 @@
   function shownRows(list) {
     return list.querySelectorAll(":scope > li.task").length;
   }
+  // The rows a list had shown beyond the new one's, in one request from the new list's own "more" button: a
+  // request from an earlier list (replaced meanwhile) must not block it.
+  function fetchRest(more, want, have) {
+    if (!more || want <= have) return;
+    var url = more.getAttribute("hx-get") + "&limit=" + (want - have);
+    htmx.ajax("GET", url, { source: more, target: more.parentElement, swap: "outerHTML" });
+  }
   document.body.addEventListener("htmx:load", function (event) {
     var elt = event.detail.elt;
     if (!elt.querySelectorAll) return;
@@ -235,13 +242,8 @@
     }
     elt.querySelectorAll("ul[data-section]").forEach(function (section) {  // a new panel body
       var key = section.dataset.section;
-      var want = sectionRows[key] || 0;
-      var have = shownRows(section);
       var more = document.getElementById("section-" + key + "-more-button");
-      if (!more || want <= have) return;
-      var url = more.getAttribute("hx-get") + "&limit=" + (want - have);
-      // From this body's own button: a request from an earlier body (replaced meanwhile) must not block it.
-      htmx.ajax("GET", url, { source: more, target: more.parentElement, swap: "outerHTML" });
+      fetchRest(more, sectionRows[key] || 0, shownRows(section));
     });
   });
   // The sidebar too: "Show older conversations" stays as far open when a new list comes (a chat started anywhere).
@@ -256,10 +258,7 @@
       if (list.contains(elt) && elt.classList.contains("conv")) shownConversations = have;
       return;
     }
-    var more = document.getElementById("conversation-more-button");
-    if (!more || shownConversations <= have) return;
-    var url = more.getAttribute("hx-get") + "&limit=" + (shownConversations - have);
-    htmx.ajax("GET", url, { source: more, target: more.parentElement, swap: "outerHTML" });
+    fetchRest(document.getElementById("conversation-more-button"), shownConversations, have);
   });
   var completedOpen = false;
   document.addEventListener("toggle", function (event) {
