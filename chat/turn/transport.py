@@ -32,7 +32,7 @@ from chat.turn.chunked import ChunkMerger
 
 # The SDK's own defaults for its client (groq.DefaultAsyncHttpxClient), but for the idle connections kept: httpcore's
 # pool scans every connection once per idle one each time a request starts or ends, so with the SDK's 100 a burst of
-# 100 streams cost ~19 ms of CPU a stream, against ~7 ms with 20 (bench/keepalive_cost.py, 2 cores).
+# 100 streams cost ~21 ms of CPU a stream, against ~6 ms with 20 (bench/model_client_cost.py, 2 cores).
 MAX_CONNECTIONS, MAX_KEEPALIVE, KEEPALIVE_EXPIRY = 1000, 20, 5.0
 _HIGH_WATER = 256 * 1024  # received but unread bytes above which the socket stops reading (back-pressure)
 _END = b"data: [DONE]"  # the last event of a streamed completion

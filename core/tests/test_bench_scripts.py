@@ -16,7 +16,7 @@ pytestmark = pytest.mark.timeout(120)
     [
         ("turn_latency.py", ["--turns", "2"], "engine/bare median ratio"),
         ("tool_schema_tokens.py", [], "tool schemas:"),
-        ("keepalive_cost.py", ["--bursts", "3", "--rounds", "1"], "close after [DONE]"),
+        ("model_client_cost.py", ["--bursts", "3", "--rounds", "1"], "chunks not merged"),
     ],
 )
 def test_the_bench_script_runs(script, args, expected):

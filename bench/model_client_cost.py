@@ -1,8 +1,11 @@
-"""CPU of a burst of streamed replies through chat.turn.llm.ModelStream, by how the model client keeps connections:
-idle connections kept for reuse (chat.turn.transport.MAX_KEEPALIVE, and the SDK's own 100), or none (each reply's
-connection closed after its [DONE], as before replies were read to their end). Interleaved in one run.
+"""CPU of a burst of streamed replies through chat.turn.llm.ModelStream, by how the model client handles its
+connections and the body's chunks, interleaved in one run:
+- idle connections kept for reuse: chat.turn.transport.MAX_KEEPALIVE, or the SDK's own 100;
+- none kept: each reply's connection closed after its [DONE] (as before replies were read to their end);
+- chunks not merged: each HTTP chunk (one SSE event) goes up h11, httpcore, httpx and the SDK on its own
+  (chat.turn.chunked turned off).
 
-    .venv/bin/python bench/keepalive_cost.py [--bursts 10,40,100] [--rounds 3]
+    .venv/bin/python bench/model_client_cost.py [--bursts 10,40,100] [--rounds 3]
 
 httpcore's pool scans all its connections once per idle connection whenever a request starts or ends, so the number
 of idle connections kept is paid for, quadratically, in every burst. No Django database; the SDK, our transport and
@@ -61,27 +64,35 @@ def main() -> None:
 
         django.setup()
         from chat.turn import llm, transport
+        from chat.turn.chunked import ChunkMerger
 
         kept = transport.MAX_KEEPALIVE
-        read_to_end = llm._read_to_end
+        read_to_end, take = llm._read_to_end, ChunkMerger.take
 
         async def closed_after_done(batches) -> None:  # the connection is dropped, not reused
             return None
 
-        modes = {f"keep {kept} idle": (kept, read_to_end), "keep 100 idle (the SDK's)": (100, read_to_end)}
-        modes["close after [DONE]"] = (kept, closed_after_done)
-        print(f"bench/keepalive_cost.py, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
+        def unmerged(self, buffer: bytearray, max_bytes: int) -> bytes:
+            return ChunkMerger.cut(buffer, max_bytes)
+
+        modes = {
+            f"keep {kept} idle": (kept, read_to_end, take),
+            "keep 100 idle (the SDK's)": (100, read_to_end, take),
+            "close after [DONE]": (kept, closed_after_done, take),
+            "chunks not merged": (kept, read_to_end, unmerged),
+        }
+        print(f"bench/model_client_cost.py, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
         for at_once in (int(x) for x in args.bursts.split(",")):
             cpu: dict[str, list[float]] = {name: [] for name in modes}
             for _ in range(args.rounds):
-                for name, (keepalive, drain) in modes.items():
-                    transport.MAX_KEEPALIVE, llm._read_to_end = keepalive, drain
+                for name, (keepalive, drain, chunks) in modes.items():
+                    transport.MAX_KEEPALIVE, llm._read_to_end, ChunkMerger.take = keepalive, drain, chunks
                     cpu[name].append(
                         asyncio.run(measure(llm, at_once, 2))
                     )  # a new loop: a new client and pool
             medians = {name: sorted(values)[len(values) // 2] for name, values in cpu.items()}
-            print(f"{at_once:>4} at once: " + ", ".join(f"{n} {v:5.1f} ms" for n, v in medians.items()))
-        transport.MAX_KEEPALIVE, llm._read_to_end = kept, read_to_end
+            print(f"{at_once:>4} at once: " + ", ".join(f"{n} {v:.1f} ms" for n, v in medians.items()))
+        transport.MAX_KEEPALIVE, llm._read_to_end, ChunkMerger.take = kept, read_to_end, take
         print(f"CPU a stream, median of {args.rounds}; load average at the end: {os.getloadavg()[0]:.2f}")
     finally:
         upstream.terminate()
