@@ -377,8 +377,8 @@ def main() -> None:
     parser.add_argument(
         "--kinds", default="ws,sse", help="which chats a level runs: ws, sse or both (N of each)"
     )
-    parser.add_argument("--idle-sockets", type=int, default=200)
-    parser.add_argument("--history", default="2,50,500")
+    parser.add_argument("--idle-sockets", type=int, default=200, help="0 skips the idle-socket memory")
+    parser.add_argument("--history", default="2,50,500", help='"" skips the queries per turn')
     parser.add_argument(
         "--use-env-stores", action="store_true", help="DATABASE_URL/REDIS_URL from the environment"
     )
@@ -404,10 +404,12 @@ def main() -> None:
     )
     try:
         bench.start()
-        per_socket = asyncio.run(bench.idle_sockets(args.idle_sockets))
-        print(
-            f"idle websocket: {per_socket:.1f} KB RSS each ({args.idle_sockets} open, authenticated, fresh process)"
-        )
+        if args.idle_sockets:
+            per_socket = asyncio.run(bench.idle_sockets(args.idle_sockets))
+            print(
+                f"idle websocket: {per_socket:.1f} KB RSS each "
+                f"({args.idle_sockets} open, authenticated, fresh process)"
+            )
         # A fresh process's first turns pay one-off costs (imports done lazily, the model client and its TLS
         # context, template compilation, the first database connections): ~100 ms. Shown apart, not in level 1.
         first = asyncio.run(bench.level(1))
@@ -433,11 +435,12 @@ def main() -> None:
             for k, v in bench.env.items()
             if k in ("DATABASE_URL", "REDIS_URL", "GROQ_BASE_URL", "GROQ_API_KEY", "CHAT_RATE_PER_MINUTE")
         }
-        counts = queries_per_turn(env, [int(x) for x in args.history.split(",")])
-        print(
-            "queries per turn (engine, no tool call): "
-            + ", ".join(f"{p} prior: {q}" for p, q in counts.items())
-        )
+        if args.history:
+            counts = queries_per_turn(env, [int(x) for x in args.history.split(",")])
+            print(
+                "queries per turn (engine, no tool call): "
+                + ", ".join(f"{p} prior: {q}" for p, q in counts.items())
+            )
         print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         bench.stop()

@@ -17,6 +17,7 @@ from chat.mcp.http import McpHttpApp  # noqa: E402
 from chat.web.routing import websocket_urlpatterns  # noqa: E402
 from chat.web.warmup import warm_up  # noqa: E402
 from core.asgi_handler import SyncChainASGIHandler  # noqa: E402
+from core.heap import freeze_startup_heap  # noqa: E402
 from core.origins import StrictOriginValidator  # noqa: E402
 
 # Django's handler, with its (synchronous) middleware chain entered once per request: core.asgi_handler.
@@ -36,3 +37,5 @@ application = ProtocolTypeRouter(
 
 # The first user's turn should not pay the process's one-off costs (lazy imports, TLS context, templates).
 warm_up()
+# What start-up built stays for the process's life: out of the garbage collector's scans (core.heap).
+freeze_startup_heap()
