@@ -66,6 +66,7 @@ bench: install-test
 	$(BIN)/python bench/chunk_cost.py
 	$(BIN)/python bench/read_cost.py
 	$(BIN)/python bench/model_client_cost.py
+	$(BIN)/python bench/channel_layer_cost.py
 	$(BIN)/python bench/load.py --levels $(BENCH_LEVELS)
 
 lint: install-test

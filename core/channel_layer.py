@@ -1,9 +1,17 @@
-"""The channel layers: Redis with a blocking connection pool, and the in-process one with a cheaper cleanup.
+"""The channel layers: Redis with a blocking connection pool and fewer round trips, and the in-process one with a
+cheaper cleanup.
 
 channels-redis builds a plain `ConnectionPool` per host, which either grows without bound (the default) or, with
 `max_connections`, raises "Too many connections" when every connection is busy — exactly what a mass disconnect
 (thousands of sockets leaving their groups at once) does. A `BlockingConnectionPool` makes the extra callers wait
 for a free connection (up to the host's `timeout` seconds) instead. Configured in config/settings/stores.py.
+
+It also awaits each Redis command on its own: a send is four round trips, a group send two plus two per Redis
+server holding members, a group add two. Every turn sends its frames to the conversation's group every 150 ms, and
+each round trip is a few hundred microseconds of redis-py on the event loop. Here the same commands go in one
+pipeline or one Lua script: a send and a group add are one round trip; a group send one to read the members
+(then nothing more when nobody is listening) and one per server to deliver. Same keys, scores, expiries and
+capacity checks as channels-redis, so processes running either can share a Redis.
 
 Channels' in-process layer (no REDIS_URL: one process) looks at every queued message and every group member on each
 send, group send and receive, to drop what expired (messages after 60 s, group memberships after a day). With a
@@ -14,19 +22,90 @@ that matters.
 
 from __future__ import annotations
 
+import logging
 import time
 
+from channels.exceptions import ChannelFull
 from channels.layers import InMemoryChannelLayer as ChannelsInMemoryChannelLayer
 from channels_redis.core import RedisChannelLayer
 from redis import asyncio as aioredis
 
+logger = logging.getLogger(__name__)
+
 CLEAN_EVERY_SECONDS = 1.0
+
+# channels-redis's steps, in one script: drop expired messages, check capacity, add the message, renew the expiry.
+# KEYS: channel keys; ARGV: one message per key, one capacity per key, then now, expiry and the expired cutoff.
+_DELIVER = """
+local n = #KEYS
+local now, expiry, cutoff = ARGV[2 * n + 1], ARGV[2 * n + 2], ARGV[2 * n + 3]
+local over_capacity = 0
+for i = 1, n do
+    redis.call('ZREMRANGEBYSCORE', KEYS[i], 0, cutoff)
+    if redis.call('ZCOUNT', KEYS[i], '-inf', '+inf') < tonumber(ARGV[n + i]) then
+        redis.call('ZADD', KEYS[i], now, ARGV[i])
+        redis.call('EXPIRE', KEYS[i], expiry)
+    else
+        over_capacity = over_capacity + 1
+    end
+end
+return over_capacity
+"""
 
 
 class BlockingPoolRedisChannelLayer(RedisChannelLayer):
     def create_pool(self, index: int) -> aioredis.BlockingConnectionPool:
         host = dict(self.hosts[index])
         return aioredis.BlockingConnectionPool.from_url(host.pop("address"), **host)
+
+    async def _deliver(
+        self, index: int, keys: list[str], messages: list[bytes], capacities: list[int]
+    ) -> int:
+        """Add each message to its channel key on server `index`; returns how many keys were full."""
+        now = time.time()
+        cutoff = int(now) - int(self.expiry)
+        args = [*messages, *capacities, now, int(self.expiry), cutoff]
+        return await self.connection(index).eval(_DELIVER, len(keys), *keys, *args)
+
+    async def send(self, channel: str, message: dict) -> None:
+        assert isinstance(message, dict), "message is not a dict"
+        assert self.require_valid_channel_name(channel), "Channel name not valid"
+        assert "__asgi_channel__" not in message
+        non_local = channel
+        if "!" in channel:
+            message = {**message, "__asgi_channel__": channel}
+            non_local = self.non_local_name(channel)
+        index = self.consistent_hash(channel) if "!" in channel else next(self._send_index_generator)
+        key = self.prefix + non_local
+        if await self._deliver(index, [key], [self.serialize(message)], [self.get_capacity(channel)]):
+            raise ChannelFull()
+
+    async def group_add(self, group: str, channel: str) -> None:
+        assert self.require_valid_group_name(group), "Group name not valid"
+        assert self.require_valid_channel_name(channel), "Channel name not valid"
+        key = self._group_key(group)
+        async with self.connection(self.consistent_hash(group)).pipeline(transaction=False) as pipe:
+            pipe.zadd(key, {channel: time.time()})
+            pipe.expire(key, self.group_expiry)
+            await pipe.execute()
+
+    async def group_send(self, group: str, message: dict) -> None:
+        assert self.require_valid_group_name(group), "Group name not valid"
+        key = self._group_key(group)
+        async with self.connection(self.consistent_hash(group)).pipeline(transaction=False) as pipe:
+            pipe.zremrangebyscore(key, min=0, max=int(time.time()) - self.group_expiry)
+            pipe.zrange(key, 0, -1)
+            _, members = await pipe.execute()
+        if not members:
+            return
+        names = [member.decode("utf8") for member in members]
+        by_server, messages, capacities = self._map_channel_keys_to_connection(names, message)
+        for index, keys in by_server.items():
+            full = await self._deliver(
+                index, keys, [messages[k] for k in keys], [capacities[k] for k in keys]
+            )
+            if full:
+                logger.info("%s of %s channels over capacity in group %s", full, len(names), group)
 
 
 class InMemoryChannelLayer(ChannelsInMemoryChannelLayer):

@@ -1,6 +1,7 @@
 """`make bench`'s quick scripts still run against today's code (they are never timed in the suite; this only checks
 that they start, finish and print their comparison)."""
 
+import os
 import subprocess
 import sys
 
@@ -26,3 +27,17 @@ def test_the_bench_script_runs(script, args, expected):
 
     assert done.returncode == 0, done.stderr[-2000:]
     assert expected in done.stdout
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="compares channel layers on Redis (REDIS_URL)")
+def test_the_channel_layer_bench_compares_both_layers():
+    done = subprocess.run(
+        [sys.executable, "bench/channel_layer_cost.py", "--ops", "20", "--rounds", "1"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=110,
+    )
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "group send, empty group" in done.stdout and "skipped" not in done.stdout
