@@ -4,6 +4,7 @@ request) reuses the pooled connections instead of opening its own."""
 import asyncio
 import contextvars
 import os
+import threading
 
 import pytest
 from django.core.cache import caches
@@ -36,3 +37,23 @@ def test_a_differently_configured_cache_gets_its_own_client():
     same = SharedClientRedisCache(url, {"OPTIONS": {"db": 1}})
 
     assert first._cache is not second._cache and first._cache is same._cache
+
+
+def test_every_operation_reuses_the_pools_redis_client_from_any_thread():
+    cache = caches["default"]
+    client = cache._cache.get_client(write=True)
+    from_threads = []
+
+    def in_a_thread():
+        cache.set("reused-client-check", 2, 5)
+        from_threads.append(cache._cache.get_client(write=True))
+
+    threads = [threading.Thread(target=in_a_thread) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert from_threads == [client] * 4  # Django's own client builds a new redis.Redis per call
+    assert cache._cache.get_client(write=False) is client  # one server: reads use the same pool
+    assert cache.get("reused-client-check") == 2
