@@ -11,18 +11,30 @@ Django's client also builds a new `redis.Redis` for every operation, and its con
 response callbacks: ~0.1 ms, about 40% of a `cache.get` against a local Redis (cProfile, 2,000 gets). A turn makes
 several cache calls in the database hop before the model is called (the rate window, the turn lock). Here each
 pool's `redis.Redis` is made once.
+
+`aset` is asynchronous for real: Django's runs `set` in a thread (~0.3 ms of CPU for the hop and the set, against
+~0.15 ms for redis.asyncio on the event loop), and a live turn saves its snapshot with every publication
+(chat.web.snapshots). Same server, key, serialization and expiry as `set`; a pool per event loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
+import weakref
 from typing import Any
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.utils.functional import cached_property
+from redis import asyncio as aioredis
 
 _clients: dict[str, RedisCacheClient] = {}
 _lock = threading.Lock()
+# Per event loop, per server and pool options: the asyncio client `aset` uses.
+_async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, aioredis.Redis]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
@@ -50,3 +62,23 @@ class SharedClientRedisCache(RedisCache):
             if key not in _clients:
                 _clients[key] = self._class(self._servers, **self._options)
             return _clients[key]
+
+    async def aset(
+        self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> None:
+        key = self.make_and_validate_key(key, version=version)
+        timeout = self.get_backend_timeout(timeout)
+        client = self._async_client()
+        if timeout == 0:
+            await client.delete(key)
+        else:
+            await client.set(key, self._cache._serializer.dumps(value), ex=timeout)
+
+    def _async_client(self) -> aioredis.Redis:
+        server = self._servers[0]  # where Django's client writes
+        per_loop = _async_clients.setdefault(asyncio.get_running_loop(), {})
+        if server not in per_loop:
+            bounds = {k: self._options[k] for k in ("max_connections", "timeout") if k in self._options}
+            pool = aioredis.BlockingConnectionPool.from_url(server, **bounds)
+            per_loop[server] = aioredis.Redis(connection_pool=pool)
+        return per_loop[server]

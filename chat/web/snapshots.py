@@ -14,7 +14,6 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
@@ -128,15 +127,15 @@ def _in_process_cache() -> bool:
 
 
 async def snapshot_save(snapshot: LiveSnapshot) -> None:
-    """Saved with every frame of a live turn, so never through the one thread that runs database hops (Django's
-    `cache.aset` would queue it there, behind every turn's saves): in-process it is set right here; a networked
-    cache (Redis) is set from the loop's thread pool."""
+    """Saved with every publication of a live turn, so never through the one thread that runs database hops
+    (Django's own `cache.aset` would queue it there, behind every turn's saves): in-process it is set right here;
+    on Redis by core.cache's `aset`, on the event loop itself."""
     # Outlives the turn lock a little, so a late reader sees `ended` rather than a stale live turn.
     args = (_key(snapshot.conversation_id), snapshot.as_dict(), int(settings.AGENT_TIMEOUT) + 60)
     if _in_process_cache():
         _in_process.set(*args)
     else:
-        await sync_to_async(caches["default"].set, thread_sensitive=False)(*args)
+        await caches["default"].aset(*args)
 
 
 def snapshot_data(conversation_id: int) -> dict | None:

@@ -57,3 +57,19 @@ def test_every_operation_reuses_the_pools_redis_client_from_any_thread():
     assert from_threads == [client] * 4  # Django's own client builds a new redis.Redis per call
     assert cache._cache.get_client(write=False) is client  # one server: reads use the same pool
     assert cache.get("reused-client-check") == 2
+
+
+async def test_aset_writes_from_the_event_loop_what_the_sync_side_reads(monkeypatch):
+    cache = caches["default"]
+
+    def no_thread_hop(*args, **kwargs):
+        raise AssertionError("aset went through the synchronous set")
+
+    monkeypatch.setattr(SharedClientRedisCache, "set", no_thread_hop)
+    await cache.aset("aset-check", {"seq": 3, "html": "<p>é</p>"}, 30)
+
+    assert await asyncio.to_thread(cache.get, "aset-check") == {"seq": 3, "html": "<p>é</p>"}
+    key = cache.make_and_validate_key("aset-check")
+    assert 0 < await asyncio.to_thread(cache._cache.get_client().ttl, key) <= 30
+    await cache.aset("aset-check", "gone", 0)  # as Django's set: a timeout of 0 deletes
+    assert await asyncio.to_thread(cache.get, "aset-check") is None
