@@ -11,6 +11,7 @@ the real login form, then per level N runs N websocket chats and N REST SSE chat
 - over pace p50/p95: (turn done at the client − message sent) − the model's own duration (tokens / rate);
 - × pace p50/p95: (turn done − message sent) / the model's own pace (its first-token delay + tokens / rate);
 - failed turns; daphne CPU per turn (utime+stime from /proc/<pid>/stat over the level / turns);
+- to model p50: message sent → the model's request received, the part of the added TTFT before the model call;
 then the memory of idle sockets (RSS growth per open authenticated websocket) and the queries of one turn at 2/50/500
 prior messages (in this process: the engine over the same upstream, every query counted on every thread).
 Figures depend on the machine and its load: the header states both. Never part of `make test`.
@@ -284,11 +285,12 @@ class Bench:
             cpu = self.cpu() - cpu0
             timings = (await client.get(f"{self.upstream}/timings")).json()
         model = self.args.tokens / self.args.rate
-        added, over, ratio = [], [], []
+        added, before, over, ratio = [], [], [], []
         for run in runs:
             up = timings.get(run["key"])
             if run["ok"] and up and "first" in run and up.get("first_token"):
                 added.append((run["first"] - run["sent"]) - (up["first_token"] - up["arrived"]))
+                before.append(up["arrived"] - run["sent"])  # the part of it before the model was called
                 over.append(run["done"] - run["sent"] - model)
                 # The model's own pace: its first-token delay, then tokens / rate.
                 ratio.append((run["done"] - run["sent"]) / (up["first_token"] - up["arrived"] + model))
@@ -297,6 +299,7 @@ class Bench:
         return {
             "n": n,
             "added": added,
+            "before": before,
             "over": over,
             "ratio": ratio,
             "failed": failed,
@@ -419,7 +422,7 @@ def main() -> None:
         )
         print(
             f"{'level':>5} {'streams':>7}  {'added TTFT ms p50/p95':>22}  {'over pace ms p50/p95':>21}  "
-            f"{'× pace p50/p95':>14}  {'failed':>6}  {'CPU ms/turn':>11}  load"
+            f"{'× pace p50/p95':>14}  {'failed':>6}  {'CPU ms/turn':>11}  {'to model p50':>12}  load"
         )
         for n in (int(x) for x in args.levels.split(",")):
             r = asyncio.run(bench.level(n))
@@ -427,7 +430,7 @@ def main() -> None:
                 f"{n:>5} {n * len(args.kinds.split(',')):>7}  {ms(r['added'], 0.5)} / {ms(r['added'], 0.95)}    "
                 f"{ms(r['over'], 0.5)} / {ms(r['over'], 0.95)}  "
                 f"{pct(r['ratio'], 0.5):6.2f} / {pct(r['ratio'], 0.95):5.2f}  {r['failed']:>6}  "
-                f"{r['cpu'] * 1000:>11.1f}  {os.getloadavg()[0]:.2f}"
+                f"{r['cpu'] * 1000:>11.1f}  {ms(r['before'], 0.5):>12}  {os.getloadavg()[0]:.2f}"
                 + (f"  {r['errors']}" if r["errors"] else "")
             )
         env = {
