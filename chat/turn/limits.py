@@ -5,7 +5,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 
 from chat import errors
-from chat.turn import rate_window
+from core import rate_window
 
 
 def validate_message_text(text: object) -> str:

@@ -7,6 +7,7 @@ from asgiref.sync import sync_to_async
 
 from chat.models import Message
 from chat.turn.engine import start_turn
+from chat.turn.limits import check_chat_rate
 from core.errors import DomainError
 from groq_emulator import Fault
 
@@ -49,3 +50,14 @@ async def test_the_lock_follows_the_conversation_not_the_spelling_of_its_id(user
     for conversation_id in (spelled, first.conversation_id):
         after = await start_turn(user=user, text="hello", conversation_id=conversation_id)
         assert (await after.result()).status == "complete"
+
+
+def test_the_refusal_says_when_sending_works_again(user, settings):
+    settings.CHAT_RATE_PER_MINUTE = 1
+    check_chat_rate(user)
+    with pytest.raises(DomainError) as refused:
+        check_chat_rate(user)
+    assert refused.value.code == "rate_limited" and refused.value.status_code == 429
+    assert 1 <= refused.value.retry_after <= 60
+    assert f"in {refused.value.retry_after} second" in refused.value.message
+    assert refused.value.as_dict()["retry_after"] == refused.value.retry_after

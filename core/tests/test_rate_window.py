@@ -1,4 +1,5 @@
-"""The per-minute chat limit is a sliding window: a burst straddling a minute boundary gets the limit, not twice it."""
+"""The sliding window (the chat's turns per minute, the API's throttles): a burst straddling a window's boundary gets
+the limit, not twice it."""
 
 import datetime
 import os
@@ -8,9 +9,7 @@ import pytest
 import time_machine
 from django.core.cache import cache, caches
 
-from chat.turn import rate_window
-from chat.turn.limits import check_chat_rate
-from core.errors import DomainError
+from core import rate_window
 
 MINUTE_EDGE = datetime.datetime(2026, 11, 26, 9, 0, 0, tzinfo=datetime.UTC)
 
@@ -55,15 +54,15 @@ def test_in_a_steady_state_the_window_slides():
         assert _take("k", 3) > 0
 
 
-def test_the_refusal_says_when_sending_works_again(user, settings):
-    settings.CHAT_RATE_PER_MINUTE = 1
-    check_chat_rate(user)
-    with pytest.raises(DomainError) as refused:
-        check_chat_rate(user)
-    assert refused.value.code == "rate_limited" and refused.value.status_code == 429
-    assert 1 <= refused.value.retry_after <= 60
-    assert f"in {refused.value.retry_after} second" in refused.value.message
-    assert refused.value.as_dict()["retry_after"] == refused.value.retry_after
+def test_a_longer_window_holds_its_events_for_as_long():
+    hour = 3600
+    with time_machine.travel(MINUTE_EDGE, tick=False) as clock:
+        assert [rate_window._take_log("h", 2, time.time(), hour) for _ in range(2)] == [0, 0]
+        clock.shift(61)  # a minute's window would have freed both
+        wait = rate_window._take_log("h", 2, time.time(), hour)
+        assert hour - 61 - 1 <= wait <= hour - 61
+        clock.shift(wait)
+        assert rate_window._take_log("h", 2, time.time(), hour) == 0
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="the exact window runs on Redis (REDIS_URL)")
@@ -82,3 +81,4 @@ def test_on_redis_the_window_is_an_exact_sorted_set():
     client = caches["default"]._cache.get_client(write=True)
     key = cache.make_and_validate_key("exact")
     assert client.zcard(key) == 5 and 0 < client.pttl(key) <= 60_000
+    assert [rate_window.take("hourly", 1, 3600) for _ in range(2)] == [0, pytest.approx(3600, abs=1)]
