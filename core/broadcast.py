@@ -78,15 +78,18 @@ def stop_turn(user_id: int, *, conversation_id: int) -> None:
     _send(conversation_control_group(user_id, conversation_id), turn_stop(conversation_id=conversation_id))
 
 
-async def agroup_send(group: str, message: dict) -> None:
-    """Send from async code (a live turn), at once; a broken channel layer must not break the turn."""
+async def agroup_send(group: str, message: dict) -> int | None:
+    """Send from async code (a live turn), at once; a broken channel layer must not break the turn. Returns how
+    many channels were in the group (core.channel_layer's layers tell), or None when that is not known."""
     layer = get_channel_layer()
     if layer is None:
-        return
+        return None
     try:
-        await layer.group_send(group, message)
+        reached = await layer.group_send(group, message)
     except Exception:
         logger.warning("Could not send %s to %s", message["type"], group, exc_info=True)
+        return None
+    return reached if isinstance(reached, int) else None
 
 
 def tasks_changed(user_id: int, *, task_id: int, action: str) -> None:

@@ -89,7 +89,8 @@ class BlockingPoolRedisChannelLayer(RedisChannelLayer):
             pipe.expire(key, self.group_expiry)
             await pipe.execute()
 
-    async def group_send(self, group: str, message: dict) -> None:
+    async def group_send(self, group: str, message: dict) -> int:
+        """As channels-redis; returns the number of channels in the group (a publisher can tell nobody watches)."""
         assert self.require_valid_group_name(group), "Group name not valid"
         key = self._group_key(group)
         async with self.connection(self.consistent_hash(group)).pipeline(transaction=False) as pipe:
@@ -97,7 +98,7 @@ class BlockingPoolRedisChannelLayer(RedisChannelLayer):
             pipe.zrange(key, 0, -1)
             _, members = await pipe.execute()
         if not members:
-            return
+            return 0
         names = [member.decode("utf8") for member in members]
         by_server, messages, capacities = self._map_channel_keys_to_connection(names, message)
         for index, keys in by_server.items():
@@ -106,10 +107,16 @@ class BlockingPoolRedisChannelLayer(RedisChannelLayer):
             )
             if full:
                 logger.info("%s of %s channels over capacity in group %s", full, len(names), group)
+        return len(names)
 
 
 class InMemoryChannelLayer(ChannelsInMemoryChannelLayer):
     _cleaned_at = 0.0
+
+    async def group_send(self, group: str, message: dict) -> int:
+        """As channels'; returns the number of channels in the group (as the Redis layer above does)."""
+        await super().group_send(group, message)
+        return len(self.groups.get(group, ()))
 
     def _clean_expired(self) -> None:
         now = time.monotonic()

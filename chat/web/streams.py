@@ -36,6 +36,10 @@ Send = Callable[[str], Awaitable[None]]
 # The other tabs (and the snapshot) get a turn's frames batched this often, the starting socket each at once: on
 # Redis every publication is a snapshot write and a group send, a few hundred microseconds of this process's CPU.
 PUBLISH_SECONDS = 0.15
+# While the last publication reached no other tab, publishing only keeps the snapshot fresh for a tab that may yet
+# open the conversation: it joins from the snapshot (at most this old), and once it is in the group the next
+# publication sees it and the pace goes back to PUBLISH_SECONDS. Most turns are watched by no other tab.
+UNWATCHED_PUBLISH_SECONDS = 0.5
 
 
 class TurnStream:
@@ -53,6 +57,7 @@ class TurnStream:
         self._seq = 0
         self._pending: list[str] = []  # frames not yet published to the other tabs
         self._published_at = 0.0
+        self._watched = True  # the last publication reached another tab (or the layer could not say)
         self._publishing = asyncio.Lock()  # one publication at a time, in order
         self._timer: asyncio.TimerHandle | None = None
         self._late: asyncio.Task | None = None  # a publication the timer started (kept referenced)
@@ -128,7 +133,8 @@ class TurnStream:
 
     async def _deliver(self, html: str) -> None:
         """One coalesced frame: to the starting socket at once; to the snapshot and the conversation's group (the
-        other tabs) with the frames before it, at most every PUBLISH_SECONDS (and at once for the last one)."""
+        other tabs) with the frames before it, at most every PUBLISH_SECONDS while another tab watches, every
+        UNWATCHED_PUBLISH_SECONDS while none does (and at once for the first and the last one)."""
         self._pending.append(html)  # before any await: a publication meanwhile must include it
         if self._local is not None:
             try:
@@ -136,7 +142,7 @@ class TurnStream:
             except Exception:  # closed under us: the others still get it
                 self._local = None
         loop = asyncio.get_running_loop()
-        due = self._published_at + PUBLISH_SECONDS
+        due = self._published_at + (PUBLISH_SECONDS if self._watched else UNWATCHED_PUBLISH_SECONDS)
         if self._relay.live.ended or loop.time() >= due:
             await self._publish()
         elif self._timer is None:
@@ -168,7 +174,8 @@ class TurnStream:
                 html=html,
                 terminal=terminal,
             )
-            await broadcast.agroup_send(self.group, message)
+            reached = await broadcast.agroup_send(self.group, message)
+            self._watched = reached is None or reached > 0
 
 
 SHOW, SKIP, RESYNC = "show", "skip", "resync"

@@ -36,3 +36,11 @@ async def test_expired_messages_and_members_are_still_dropped(monkeypatch):
     assert "tab.inmemory!gone" not in layer.groups.get("user.1", {})  # and with it the channel's memberships
     with pytest.raises(asyncio.TimeoutError):
         await asyncio.wait_for(layer.receive("tab.inmemory!gone"), timeout=0.1)
+
+
+async def test_a_group_send_tells_how_many_channels_it_reached():
+    layer = InMemoryChannelLayer()
+    assert await layer.group_send("conversation.1.2", {"type": "turn.frame"}) == 0
+    for _ in range(2):
+        await layer.group_add("conversation.1.2", await layer.new_channel())
+    assert await layer.group_send("conversation.1.2", {"type": "turn.frame"}) == 2

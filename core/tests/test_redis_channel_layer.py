@@ -55,11 +55,13 @@ async def test_group_send_reaches_every_member_of_every_process(prefix):
     for channel in (a, b, c):
         await one.group_add("conversation.1.2", channel)
 
-    await two.group_send("conversation.1.2", {"type": "turn.frame", "seq": 1})
+    reached = await two.group_send("conversation.1.2", {"type": "turn.frame", "seq": 1})
 
+    assert reached == 3  # a publisher can tell whether anybody listens
     assert [(await receive(layer, ch))["seq"] for layer, ch in ((one, a), (one, b), (two, c))] == [1, 1, 1]
     await one.group_discard("conversation.1.2", b)
-    await two.group_send("conversation.1.2", {"type": "turn.frame", "seq": 2})
+    assert await two.group_send("conversation.1.2", {"type": "turn.frame", "seq": 2}) == 2
+    assert await two.group_send("conversation.1.3", {"type": "turn.frame", "seq": 1}) == 0
     assert (await receive(one, a))["seq"] == 2 and (await receive(two, c))["seq"] == 2
     with pytest.raises(asyncio.TimeoutError):
         await asyncio.wait_for(one.receive(b), timeout=0.3)

@@ -14,7 +14,14 @@ from django.test import Client
 
 from chat.models import Conversation, Message
 from chat.web.snapshots import snapshot_data
-from chat.web.streams import PUBLISH_SECONDS, RESYNC, SHOW, SKIP, StreamFollower
+from chat.web.streams import (
+    PUBLISH_SECONDS,
+    RESYNC,
+    SHOW,
+    SKIP,
+    UNWATCHED_PUBLISH_SECONDS,
+    StreamFollower,
+)
 from core import broadcast
 from groq_emulator import Fault, Reply, ToolCall
 from tasks import selectors
@@ -115,7 +122,9 @@ async def test_a_socket_connecting_mid_reply_gets_what_was_said_then_the_rest(al
     conversation_id = re.search(r'id="conversation-id"[^>]*value="(\d+)"', sent[0]).group(1)
     key = f"turn-{user_message_id(sent[0])}"
     sent += await frames_until(sender, done=lambda f: has_word(f, "word10"))  # well under way
-    await asyncio.sleep(PUBLISH_SECONDS)  # the other tabs' snapshot is at most this far behind
+    await asyncio.sleep(
+        UNWATCHED_PUBLISH_SECONDS
+    )  # the snapshot is at most this far behind (no other tab yet)
 
     late = await tab(alice, conversation_id)
     seen = turn_frames(await frames_until(late))
@@ -140,6 +149,9 @@ async def test_the_page_opened_mid_reply_shows_it_as_far_as_it_has_got(alice, bo
     conversation_id = re.search(r'id="conversation-id"[^>]*value="(\d+)"', started).group(1)
     key = f"turn-{user_message_id(started)}"
     await frames_until(sender, done=lambda f: has_word(f, "word5"))
+    await asyncio.sleep(
+        UNWATCHED_PUBLISH_SECONDS
+    )  # the snapshot is at most this far behind (no other tab yet)
 
     def page(user):
         client = Client()
@@ -158,6 +170,36 @@ async def test_the_page_opened_mid_reply_shows_it_as_far_as_it_has_got(alice, bo
     await frames_until(sender)
     ended = (await database_sync_to_async(page)(alice)).content.decode()  # once saved: the transcript
     assert "md streaming" not in ended and "word119" in ended and 'data-busy="false"' in ended
+    await sender.disconnect()
+
+
+async def test_a_turn_no_other_tab_watches_is_published_less_often(alice, emulator):
+    """Publications (snapshot + group send) every UNWATCHED_PUBLISH_SECONDS while no other tab shows the
+    conversation, every PUBLISH_SECONDS once one does. The last snapshot's seq counts a turn's publications."""
+    loop = asyncio.get_running_loop()
+    sender = await tab(alice)
+    conversation = await a_conversation(alice, sender)
+
+    async def publications(*, watched: bool) -> tuple[int, float]:
+        watcher = await tab(alice, conversation.pk) if watched else None
+        emulator.push_fault(Fault(kind="slow", seconds=0.025))
+        emulator.push_reply(Reply(content=WORDS))
+        started = loop.time()
+        await send(sender, "say many words", conversation_id=str(conversation.pk))
+        await frames_until(sender)
+        took = loop.time() - started
+        if watcher is not None:
+            await frames_until(watcher)
+            await watcher.disconnect()
+        await asyncio.sleep(0.2)  # the turn's bookkeeping (its last snapshot) after its last frame
+        return (await sync_to_async(snapshot_data)(conversation.pk))["seq"], took
+
+    alone, alone_took = await publications(watched=False)
+    watched, watched_took = await publications(watched=True)
+
+    assert alone_took > 1.0 and watched_took > 1.0  # long enough to tell the paces apart
+    assert alone <= alone_took / UNWATCHED_PUBLISH_SECONDS + 3
+    assert watched >= watched_took / PUBLISH_SECONDS / 2 and watched > alone
     await sender.disconnect()
 
 
