@@ -131,8 +131,8 @@ def _valid(alice, bob):
 )
 def test_the_short_check_agrees_with_djangos(alice, bob, case):
     key, user_id = case(alice, bob)
-    djangos = session_user_id(key) == user_id  # Django's auth.get_user (it may flush the session): asked last
     ours = passes(key, user_id)
+    djangos = session_user_id(key) == user_id  # Django's auth.get_user may flush the session: asked last
     assert ours == djangos == (case is _valid)
 
 

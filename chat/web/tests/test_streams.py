@@ -122,9 +122,8 @@ async def test_a_socket_connecting_mid_reply_gets_what_was_said_then_the_rest(al
     conversation_id = re.search(r'id="conversation-id"[^>]*value="(\d+)"', sent[0]).group(1)
     key = f"turn-{user_message_id(sent[0])}"
     sent += await frames_until(sender, done=lambda f: has_word(f, "word10"))  # well under way
-    await asyncio.sleep(
-        UNWATCHED_PUBLISH_SECONDS
-    )  # the snapshot is at most this far behind (no other tab yet)
+    # the snapshot is at most this far behind (no other tab watches yet)
+    await asyncio.sleep(UNWATCHED_PUBLISH_SECONDS)
 
     late = await tab(alice, conversation_id)
     seen = turn_frames(await frames_until(late))
@@ -149,9 +148,8 @@ async def test_the_page_opened_mid_reply_shows_it_as_far_as_it_has_got(alice, bo
     conversation_id = re.search(r'id="conversation-id"[^>]*value="(\d+)"', started).group(1)
     key = f"turn-{user_message_id(started)}"
     await frames_until(sender, done=lambda f: has_word(f, "word5"))
-    await asyncio.sleep(
-        UNWATCHED_PUBLISH_SECONDS
-    )  # the snapshot is at most this far behind (no other tab yet)
+    # the snapshot is at most this far behind (no other tab watches yet)
+    await asyncio.sleep(UNWATCHED_PUBLISH_SECONDS)
 
     def page(user):
         client = Client()
