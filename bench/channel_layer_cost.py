@@ -4,7 +4,8 @@ one run, on a real Redis (REDIS_URL, else redis://127.0.0.1:6379/15; skipped whe
     .venv/bin/python bench/channel_layer_cost.py [--ops 2000] [--rounds 3]
 
 Per operation, median of the rounds: a group send to an empty group (a turn's frames when no other tab watches),
-to a group of one, a send to a channel, a group add. Both layers run with the same pool class, so the difference
+to a group of one, a send to a channel, a group add, and receiving a message when one is queued and when ten
+are (news for a process's sockets comes in bursts). Both layers run with the same pool class, so the difference
 is the round trips alone.
 """
 
@@ -33,6 +34,7 @@ class Upstream(BlockingPoolRedisChannelLayer):
     send = RedisChannelLayer.send
     group_add = RedisChannelLayer.group_add
     group_send = RedisChannelLayer.group_send
+    receive_single = RedisChannelLayer.receive_single
 
 
 async def cost(layer, op: str, n: int) -> float:
@@ -41,6 +43,8 @@ async def cost(layer, op: str, n: int) -> float:
     group = f"bench.{uuid.uuid4().hex[:8]}"
     if op == "group send, one member":
         await layer.group_add(group, channel)
+    if op.startswith("receive"):
+        return await receive_cost(layer, channel, n, queued=int(op.split()[1]))
     started = time.process_time()
     for i in range(n):
         if op == "send":
@@ -52,6 +56,20 @@ async def cost(layer, op: str, n: int) -> float:
     spent = time.process_time() - started
     await layer.flush()
     return spent / n * 1e6
+
+
+async def receive_cost(layer, channel: str, n: int, *, queued: int) -> float:
+    """Microseconds of CPU per message received (the sends before each batch not counted)."""
+    spent = 0.0
+    for _ in range(n // queued):
+        for i in range(queued):
+            await layer.send(channel, {"type": "bench", "i": i})
+        started = time.process_time()
+        for _ in range(queued):
+            await layer.receive(channel)
+        spent += time.process_time() - started
+    await layer.flush()
+    return spent / (n // queued * queued) * 1e6
 
 
 async def main() -> None:
@@ -74,7 +92,14 @@ async def main() -> None:
         f"bench/channel_layer_cost.py on {platform.machine()}, {os.cpu_count()} cores, load average "
         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; {args.ops} operations, median of {args.rounds} rounds"
     )
-    ops = ["group send, empty group", "group send, one member", "send", "group add"]
+    ops = [
+        "group send, empty group",
+        "group send, one member",
+        "send",
+        "group add",
+        "receive 1 queued",
+        "receive 10 queued",
+    ]
     results: dict[tuple[str, str], list[float]] = {}
     for _ in range(args.rounds):
         for op in ops:

@@ -13,6 +13,12 @@ pipeline or one Lua script: a send and a group add are one round trip; a group s
 (then nothing more when nobody is listening) and one per server to deliver. Same keys, scores, expiries and
 capacity checks as channels-redis, so processes running either can share a Redis.
 
+Receiving is where a process spends most round trips: channels-redis pops one message per four (restore a backup
+queue, BZPOPMIN, copy to the backup queue, remove from it), and each of a user's tabs receives every piece of news.
+Here the process's own channels (the "!" ones every consumer has) are read with one BZMPOP of up to RECEIVE_BATCH
+messages (Redis 7.0+): one round trip for whatever has queued since the last. The pop runs as a task of its own, so a receiver
+cancelled while it waits (a socket closing) leaves it to the next receiver instead of dropping what it pops.
+
 Channels' in-process layer (no REDIS_URL: one process) looks at every queued message and every group member on each
 send, group send and receive, to drop what expired (messages after 60 s, group memberships after a day). With a
 hundred sockets streaming replies — a frame each ~40 ms, published to the conversation's group — that scan was a
@@ -22,6 +28,7 @@ that matters.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
@@ -33,6 +40,7 @@ from redis import asyncio as aioredis
 logger = logging.getLogger(__name__)
 
 CLEAN_EVERY_SECONDS = 1.0
+RECEIVE_BATCH = 100
 
 # channels-redis's steps, in one script: drop expired messages, check capacity, add the message, renew the expiry.
 # KEYS: channel keys; ARGV: one message per key, one capacity per key, then now, expiry and the expired cutoff.
@@ -54,6 +62,10 @@ return over_capacity
 
 
 class BlockingPoolRedisChannelLayer(RedisChannelLayer):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._pops: dict[str, asyncio.Task] = {}  # channel key → its pop under way
+
     def create_pool(self, index: int) -> aioredis.BlockingConnectionPool:
         host = dict(self.hosts[index])
         return aioredis.BlockingConnectionPool.from_url(host.pop("address"), **host)
@@ -108,6 +120,44 @@ class BlockingPoolRedisChannelLayer(RedisChannelLayer):
             if full:
                 logger.info("%s of %s channels over capacity in group %s", full, len(names), group)
         return len(names)
+
+    async def receive_single(self, channel: str) -> tuple[str | list[str], dict]:
+        """The next message of the process's channels (called by one receiver at a time, which puts the message
+        returned in its channel's buffer); the others popped with it go to their channels' buffers first."""
+        if "!" not in channel:
+            return await super().receive_single(channel)
+        key = self.prefix + channel
+        task = self._pops.get(key)
+        if task is None or task.cancelled() or task.get_loop() is not asyncio.get_running_loop():
+            task = self._pops[key] = asyncio.ensure_future(self._pop(self.consistent_hash(channel), key))
+        try:
+            members = await asyncio.shield(task)  # cancelled here: the pop stays for the next receiver
+        finally:
+            if task.done() and self._pops.get(key) is task:
+                del self._pops[key]
+        received = [self._unpack(member, channel) for member in members]
+        for names, message in received[:-1]:  # a group send names all its channels in one process at once
+            for name in names if isinstance(names, list) else [names]:
+                self.receive_buffer[name].put_nowait(message)
+        return received[-1]  # the caller buffers it after these: each channel's messages stay in order
+
+    async def _pop(self, index: int, key: str) -> list[bytes]:
+        while True:
+            popped = await self.connection(index).bzmpop(
+                self.brpop_timeout, 1, [key], min=True, count=RECEIVE_BATCH
+            )
+            if popped:
+                return [member for member, _score in popped[1]]
+
+    async def close_pools(self) -> None:
+        for task in self._pops.values():
+            task.cancel()
+        self._pops.clear()
+        await super().close_pools()
+
+    def _unpack(self, content: bytes, channel: str) -> tuple[str | list[str], dict]:
+        message = self.deserialize(content)
+        return message.pop("__asgi_channel__", channel), message
 
 
 class InMemoryChannelLayer(ChannelsInMemoryChannelLayer):

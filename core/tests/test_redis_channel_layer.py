@@ -137,3 +137,44 @@ async def test_processes_on_channels_redis_and_on_ours_share_groups_and_channels
     assert (await receive(theirs, their_channel))["type"] == "tasks.changed"
     assert [(await receive(mine, my_channel))["type"] for _ in range(2)] == ["tasks.changed", "direct"]
     await mine.flush()
+
+
+def popped(round_trips: list) -> int:
+    """The blocking pops among the commands sent."""
+    return sum(
+        b"BZMPOP" in b"".join(command if isinstance(command, list) else [command]) for command in round_trips
+    )
+
+
+async def test_what_queued_for_this_process_arrives_in_one_round_trip_in_order(prefix, round_trips):
+    layer = ours(prefix)
+    a, b = await layer.new_channel(), await layer.new_channel()
+    for channel, n in ((a, 1), (b, 1), (a, 2), (a, 3)):
+        await layer.send(channel, {"type": "news", "n": n})
+    round_trips.clear()
+
+    from_a = [(await receive(layer, a))["n"] for _ in range(3)]
+    from_b = (await receive(layer, b))["n"]
+
+    assert (from_a, from_b) == ([1, 2, 3], 1)
+    assert len(round_trips) == 1 and popped(round_trips) == 1  # channels-redis: four per message
+    await layer.flush()
+
+
+async def test_a_receiver_cancelled_while_it_waits_leaves_the_pop_to_the_next(prefix, round_trips):
+    layer, sender = ours(prefix), ours(prefix)
+    a, b = await layer.new_channel(), await layer.new_channel()
+    first = asyncio.create_task(layer.receive(a))  # the first receiver pops for the whole process
+    second = asyncio.create_task(layer.receive(b))
+    await asyncio.sleep(0.2)
+    assert popped(round_trips) == 1
+
+    first.cancel()  # a socket closing while its receive leads the pop
+    await asyncio.sleep(0.05)
+    await sender.send(b, {"type": "after"})
+
+    assert (await asyncio.wait_for(second, timeout=5))["type"] == "after"
+    assert popped(round_trips) == 1  # the same pop, handed over: nothing it takes can be dropped
+    assert first.cancelled()
+    await layer.flush()
+    await sender.flush()
