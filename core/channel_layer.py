@@ -131,10 +131,15 @@ class BlockingPoolRedisChannelLayer(RedisChannelLayer):
         if task is None or task.cancelled() or task.get_loop() is not asyncio.get_running_loop():
             task = self._pops[key] = asyncio.ensure_future(self._pop(self.consistent_hash(channel), key))
         try:
-            members = await asyncio.shield(task)  # cancelled here: the pop stays for the next receiver
-        finally:
-            if task.done() and self._pops.get(key) is task:
+            members = await asyncio.shield(task)
+        except asyncio.CancelledError:
+            raise  # this receiver is cancelled: the pop, under way or done, stays for the next one
+        except BaseException:
+            if self._pops.get(key) is task:
                 del self._pops[key]
+            raise
+        if self._pops.get(key) is task:
+            del self._pops[key]
         received = [self._unpack(member, channel) for member in members]
         for names, message in received[:-1]:  # a group send names all its channels in one process at once
             for name in names if isinstance(names, list) else [names]:

@@ -178,3 +178,22 @@ async def test_a_receiver_cancelled_while_it_waits_leaves_the_pop_to_the_next(pr
     assert first.cancelled()
     await layer.flush()
     await sender.flush()
+
+
+async def test_a_receiver_cancelled_just_as_its_pop_returns_leaves_what_it_popped_to_the_next(prefix):
+    layer, sender = ours(prefix), ours(prefix)
+    a, b = await layer.new_channel(), await layer.new_channel()
+    first = asyncio.create_task(layer.receive(a))
+    second = asyncio.create_task(layer.receive(b))
+    await asyncio.sleep(0.2)
+    (pop,) = layer._pops.values()
+    # The pop returns with b's message, and the receiver leading it is cancelled before it resumes (a stop
+    # listener closing as the turn's last frames arrive).
+    pop.add_done_callback(lambda _: first.cancel())
+
+    await sender.send(b, {"type": "last frame"})
+
+    assert (await asyncio.wait_for(second, timeout=5))["type"] == "last frame"
+    assert first.cancelled()
+    await layer.flush()
+    await sender.flush()
