@@ -1,10 +1,12 @@
 """Usage accounting per user and day, the daily token quota, prompt-cache hits, and the turn lock's lease."""
 
 import datetime
+import threading
 
 import pytest
 import time_machine
 from asgiref.sync import sync_to_async
+from django.db import connection
 from django.utils import timezone
 
 from chat import services
@@ -115,6 +117,35 @@ def test_usage_rows_add_up_atomically(user):
         12,
         150,
     )
+
+
+def test_turns_ending_at_once_on_a_new_day_all_count(user):
+    """Several workers end their first turn of a day together: one creates the row, the others add to it
+    (their create fails on the unique row per day) — none is lost."""
+    day, ends = datetime.date(2026, 11, 27), 6
+    start = threading.Barrier(ends)
+    failures = []
+
+    def end_a_turn() -> None:
+        try:
+            start.wait(timeout=10)
+            services.usage_record(
+                user_id=user.pk, day=day, usage={"prompt_tokens": 10, "completion_tokens": 1}
+            )
+        except Exception as exc:  # pragma: no cover - shown by the assertion below
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=end_a_turn) for _ in range(ends)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert failures == []
+    row = UsageDay.objects.get(user=user, day=day)
+    assert (row.turns, row.prompt_tokens, row.completion_tokens) == (ends, 10 * ends, ends)
 
 
 def test_the_turn_lock_is_a_lease_of_agent_timeout_plus_ten(settings):
