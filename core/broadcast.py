@@ -35,9 +35,9 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
-def session_group(session_key: str) -> str:
-    """Every websocket opened with one login session (a digest: the key itself never travels the layer)."""
-    return "session." + hashlib.sha256(session_key.encode()).hexdigest()[:40]
+def session_digest(session_key: str) -> str:
+    """Names a login session on the layer (the key itself never travels it)."""
+    return hashlib.sha256(session_key.encode()).hexdigest()[:40]
 
 
 def conversation_group(user_id: int, conversation_id: int) -> str:
@@ -115,9 +115,11 @@ def turn_finished(user_id: int, *, conversation_id: int, user_message_id: int, t
     )
 
 
-def session_ended(session_key: str) -> None:
-    """The session logged out: its sockets close (and could not start a turn anyway, see the consumer)."""
-    _send(session_group(session_key), {"type": SESSION_ENDED})
+def session_ended(user_id: int, session_key: str) -> None:
+    """The session logged out: its sockets close (and could not start a turn anyway, see the consumer). Sent to the
+    user's group, each socket comparing the session it was opened with: a group per session cost every socket a
+    group add and a discard, for an event as rare as a logout."""
+    _send(user_group(user_id), {"type": SESSION_ENDED, "session": session_digest(session_key)})
 
 
 def _send_on_commit(user_id: int, message: dict) -> None:

@@ -32,5 +32,5 @@ def _revoke_tokens_on_password_change(sender, instance: User, created: bool, **k
 @receiver(user_logged_out, dispatch_uid="users.logout_closes_sockets")
 def _close_sockets_of_session(sender, request, user, **kwargs) -> None:
     session_key = getattr(getattr(request, "session", None), "session_key", None)
-    if session_key:
-        broadcast.session_ended(session_key)
+    if session_key and user is not None and user.pk is not None:  # an anonymous session opened no socket
+        broadcast.session_ended(user.pk, session_key)

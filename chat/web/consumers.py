@@ -45,7 +45,7 @@ from chat.web.streams import RESYNC, SHOW, StreamFollower, TurnStream
 from core.broadcast import (
     conversation_control_group,
     conversation_group,
-    session_group,
+    session_digest,
     turn_stop,
     user_group,
 )
@@ -86,8 +86,6 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.group = user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         self.session_key = getattr(self.scope.get("session"), "session_key", None)
-        if self.session_key:
-            await self.channel_layer.group_add(session_group(self.session_key), self.channel_name)
         if self.viewing is not None:
             await self._watch(self.viewing)
             await self._join_live(self.viewing)
@@ -106,8 +104,6 @@ class ChatConsumer(AsyncWebsocketConsumer):
             self._stream.detach()
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
-            if self.session_key:
-                await self.channel_layer.group_discard(session_group(self.session_key), self.channel_name)
             await self._watch(None)
         if self._transcript_task and not self._transcript_task.done():
             self._transcript_task.cancel()
@@ -298,8 +294,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     # --- news for this user's tabs (core.broadcast) ------------------------------------------------------------
     async def session_ended(self, message: dict) -> None:
-        """This socket's login session logged out (core.broadcast.session_ended)."""
-        await self._session_ended()
+        """One of this user's login sessions logged out (core.broadcast.session_ended): this socket's, or another."""
+        if self.session_key and message.get("session") == session_digest(self.session_key):
+            await self._session_ended()
 
     async def turn_finished(self, message: dict) -> None:
         """A reply of this user was saved. A page showing that conversation that did not see the turn live (a
