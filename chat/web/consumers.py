@@ -260,7 +260,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self._turn, self.viewing = turn, turn.conversation_id
         self.follower.streams(turn.id)
         self._stream = TurnStream(
-            turn, send=lambda html: self.send(text_data=html), on_end=self._own_stream_ended
+            turn,
+            send=lambda html: self.send(text_data=html),
+            on_end=self._own_stream_ended,
+            opens_conversation=conversation_id is None and retry_of is None,
         ).start()
         self._own_group = self._stream.group
         await self._watch(turn.conversation_id)

@@ -40,6 +40,7 @@ PUBLISH_SECONDS = 0.15
 # open the conversation: it joins from the snapshot (at most this old), and once it is in the group the next
 # publication sees it and the pace goes back to PUBLISH_SECONDS. Most turns are watched by no other tab.
 UNWATCHED_PUBLISH_SECONDS = 0.5
+# A turn that opens its conversation starts as unwatched: its first publication waits that long too.
 
 
 class TurnStream:
@@ -49,6 +50,7 @@ class TurnStream:
         *,
         send: Send | None = None,
         on_end: Callable[[TurnStream], Awaitable[None]] | None = None,
+        opens_conversation: bool = False,
     ):
         self.turn = turn
         self._local = send
@@ -58,6 +60,8 @@ class TurnStream:
         self._pending: list[str] = []  # frames not yet published to the other tabs
         self._published_at = 0.0
         self._watched = True  # the last publication reached another tab (or the layer could not say)
+        if opens_conversation:  # the turn created its conversation: no other tab can be showing it yet
+            self._published_at, self._watched = asyncio.get_running_loop().time(), False
         self._publishing = asyncio.Lock()  # one publication at a time, in order
         self._timer: asyncio.TimerHandle | None = None
         self._late: asyncio.Task | None = None  # a publication the timer started (kept referenced)

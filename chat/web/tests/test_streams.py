@@ -201,6 +201,28 @@ async def test_a_turn_no_other_tab_watches_is_published_less_often(alice, emulat
     await sender.disconnect()
 
 
+async def test_a_turn_that_opens_its_conversation_waits_before_its_first_publication(alice, emulator):
+    """No other tab can show a conversation its first turn is creating: a reply shorter than
+    UNWATCHED_PUBLISH_SECONDS is published once, at its end. The next turn there publishes its start at once (a tab
+    may show the conversation by then), then its end."""
+    sender = await tab(alice)
+
+    async def publications(conversation_id=None) -> tuple[int, int]:
+        started = asyncio.get_running_loop().time()
+        await send(sender, "hello", conversation_id=str(conversation_id or ""))
+        await frames_until(sender)
+        assert asyncio.get_running_loop().time() - started < UNWATCHED_PUBLISH_SECONDS  # a short reply
+        await asyncio.sleep(0.2)  # the turn's bookkeeping after its last frame
+        conversation = await database_sync_to_async(lambda: Conversation.objects.get(owner=alice))()
+        return (await sync_to_async(snapshot_data)(conversation.pk))["seq"], conversation.pk
+
+    opening, conversation_id = await publications()
+    following, _ = await publications(conversation_id)
+
+    assert (opening, following) == (1, 2)
+    await sender.disconnect()
+
+
 # --- Stop from any tab of the owner ----------------------------------------------------------------------------
 async def test_stop_from_another_tab_stops_the_turn(alice, emulator):
     emulator.push_fault(Fault(kind="slow", seconds=0.05))
