@@ -13,11 +13,11 @@ pipeline or one Lua script: a send and a group add are one round trip; a group s
 (then nothing more when nobody is listening) and one per server to deliver. Same keys, scores, expiries and
 capacity checks as channels-redis, so processes running either can share a Redis.
 
-Receiving is where a process spends most round trips: channels-redis pops one message per four (restore a backup
-queue, BZPOPMIN, copy to the backup queue, remove from it), and each of a user's tabs receives every piece of news.
-Here the process's own channels (the "!" ones every consumer has) are read with one BZMPOP of up to RECEIVE_BATCH
-messages (Redis 7.0+): one round trip for whatever has queued since the last. The pop runs as a task of its own, so a receiver
-cancelled while it waits (a socket closing) leaves it to the next receiver instead of dropping what it pops.
+Receiving cost channels-redis four round trips a message (restore a backup queue, BZPOPMIN, copy to the backup
+queue, remove from it). Here the process's own channels (the "!" ones every consumer has) are read with one BZMPOP
+of up to RECEIVE_BATCH messages (Redis 7.0+): one round trip for whatever has queued since the last. The pop runs as
+a task of its own, so a receiver cancelled while it waits (a socket closing, a stop listener ending) leaves the pop,
+and what it brings, to the next receiver instead of dropping it.
 
 Channels' in-process layer (no REDIS_URL: one process) looks at every queued message and every group member on each
 send, group send and receive, to drop what expired (messages after 60 s, group memberships after a day). With a

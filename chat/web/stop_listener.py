@@ -63,24 +63,26 @@ class StopListener:
                 self.turn.stop()
 
     async def close(self) -> None:
-        """Leave the group (bounded: a stuck layer must not hold the turn's end) and end the receive loop."""
+        """Leave the group (bounded: a stuck layer must not hold the turn's end) and end the receive loop, even
+        when close() itself is cancelled on the way (a loop shutting down), which it then passes on."""
         if self._channel is None:
             return
         channel, self._channel = self._channel, None
-        with contextlib.suppress(Exception):
-            async with asyncio.timeout(_BOUND_SECONDS):
-                await self._layer.group_discard(self._group, channel)
         task, self._task = self._task, None
+        try:
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(_BOUND_SECONDS):
+                    await self._layer.group_discard(self._group, channel)
+        finally:
+            if task is not None:
+                task.cancel()
         if task is None:
             return
-        task.cancel()
         try:
             await task
         except asyncio.CancelledError:
             current = asyncio.current_task()
-            if (
-                current is not None and current.cancelling()
-            ):  # close() itself is cancelled: a loop shutting down
+            if current is not None and current.cancelling():  # close() is cancelled too
                 raise
         except Exception:  # the layer failed under the receive: Stop from other tabs was off since
             logger.warning("Stop listener failed (conversation %s)", self.turn.conversation_id, exc_info=True)
