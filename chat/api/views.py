@@ -142,20 +142,16 @@ class LegacyChatApi(ChatApi):
 async def _start_streamed(start: dict):
     """Start the turn and its stream to the owner's pages (it runs on the server's loop, like the turn)."""
     turn = await start_turn(**start)
-    TurnStream(turn, opens_conversation=_opens_conversation(start)).start()
+    TurnStream(turn).start()
     return turn
 
 
 async def _run_to_end(start: dict):
     turn = await start_turn(**start)
-    stream = TurnStream(turn, opens_conversation=_opens_conversation(start)).start()
+    stream = TurnStream(turn).start()
     result = await turn.result()
     await stream.finished()  # its last frame is out (a few ms after the result): pages show the end too
     return result
-
-
-def _opens_conversation(start: dict) -> bool:
-    return start.get("conversation_id") is None and start.get("retry_of") is None
 
 
 class ConversationListApi(APIView):

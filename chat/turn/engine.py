@@ -79,7 +79,7 @@ async def start_turn(
     user_message, history = await asyncio.create_task(save, context=hop_context())
     protocol = protocol_for(mode or settings.GROQ_TOOL_MODE)
     turn = Turn(user=user, user_message=user_message, history=history, protocol=protocol)
-    turn.retry = retry_of is not None
+    turn.retry, turn.opens_conversation = retry_of is not None, conversation_id is None and retry_of is None
     turn.start()
     return turn
 
@@ -106,7 +106,7 @@ class Turn:
         self._stoppable = True
         self._tools_hop: asyncio.Future | None = None  # a round's tool calls, while they run
         self._retried_tool_use = False
-        self.retry = False  # a regenerated or edited question (the page re-renders the transcript)
+        self.retry = self.opens_conversation = False  # an edited/regenerated question; a new conversation
         self._thinking: list[float] = []  # when reasoning started, then when the first text came
 
     # --- the caller's side ---------------------------------------------------------------------------------

@@ -263,7 +263,6 @@ class ChatConsumer(AsyncWebsocketConsumer):
             turn,
             send=lambda html: self.send(text_data=html),
             on_end=self._own_stream_ended,
-            opens_conversation=conversation_id is None and retry_of is None,
         ).start()
         self._own_group = self._stream.group
         await self._watch(turn.conversation_id)

@@ -50,7 +50,6 @@ class TurnStream:
         *,
         send: Send | None = None,
         on_end: Callable[[TurnStream], Awaitable[None]] | None = None,
-        opens_conversation: bool = False,
     ):
         self.turn = turn
         self._local = send
@@ -60,7 +59,7 @@ class TurnStream:
         self._pending: list[str] = []  # frames not yet published to the other tabs
         self._published_at = 0.0
         self._watched = True  # the last publication reached another tab (or the layer could not say)
-        if opens_conversation:  # the turn created its conversation: no other tab can be showing it yet
+        if turn.opens_conversation:  # the turn created its conversation: no other tab can be showing it yet
             self._published_at, self._watched = asyncio.get_running_loop().time(), False
         self._publishing = asyncio.Lock()  # one publication at a time, in order
         self._timer: asyncio.TimerHandle | None = None
