@@ -21,6 +21,26 @@ def conversation_list(*, owner: AbstractBaseUser) -> QuerySet[Conversation]:
     return Conversation.objects.filter(owner=owner).order_by("-updated_at", "-id")
 
 
+def conversation_titles(*, owner_id: int, limit: int) -> list[tuple[int, str]]:
+    """(id, title) of the owner's newest `limit` conversations, as conversation_list orders them."""
+    with connection.cursor() as cursor:
+        cursor.execute(_conversation_titles_sql(), [owner_id, limit])
+        return cursor.fetchall()
+
+
+@functools.cache
+def _conversation_titles_sql() -> str:
+    """Plain SQL, like _usage_tokens_sql: every new conversation re-sends its owner's sidebar to their tabs, and
+    building this ORM query cost more than running it."""
+    q, meta = connection.ops.quote_name, Conversation._meta
+    pk, title, owner, updated = (q(meta.get_field(name).column) for name in ("id", "title", "owner", "updated_at"))
+    # Identifiers from the model's metadata, quoted; every value is a parameter.
+    return (
+        f"SELECT {pk}, {title} FROM {q(meta.db_table)} WHERE {owner} = %s"  # noqa: S608
+        f" ORDER BY {updated} DESC, {pk} DESC LIMIT %s"
+    )
+
+
 def conversation_get(*, owner: AbstractBaseUser, conversation_id: object) -> Conversation:
     pk = parse_id(conversation_id)
     conversation = Conversation.objects.filter(owner=owner, pk=pk).first() if pk else None
