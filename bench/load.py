@@ -12,6 +12,8 @@ the real login form, then per level N runs N websocket chats and N REST SSE chat
 - × pace p50/p95: (turn done − message sent) / the model's own pace (its first-token delay + tokens / rate);
 - failed turns; daphne CPU per turn (utime+stime from /proc/<pid>/stat over the level / turns);
 - to model p50: message sent → the model's request received, the part of the added TTFT before the model call;
+- with --use-env-stores, stores ms/turn: the CPU of this machine's PostgreSQL and Redis server processes over the
+  level / turns (they share the cores with daphne; a backend that exits during the level is not counted);
 then the memory of idle sockets (RSS growth per open authenticated websocket) and the queries of one turn at 2/50/500
 prior messages (in this process: the engine over the same upstream, every query counted on every thread).
 Figures depend on the machine and its load: the header states both. Never part of `make test`.
@@ -52,6 +54,20 @@ def machine() -> str:
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+
+
+def store_cpu() -> dict[int, float]:
+    """CPU seconds so far of each local PostgreSQL and Redis server process, by pid."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() in ("postgres", "redis-server"):
+                found[int(entry.name)] = cpu_seconds(int(entry.name))
+        except (OSError, ValueError, IndexError):  # ended meanwhile
+            continue
+    return found
 
 
 def rss_kb(pid: int) -> int:
@@ -271,7 +287,7 @@ class Bench:
         self.settle()
         limits = httpx.Limits(max_connections=n + 10, max_keepalive_connections=n + 10)
         async with httpx.AsyncClient(base_url=self.base, timeout=120, limits=limits) as client:
-            cpu0 = self.cpu()
+            cpu0, stores0 = self.cpu(), store_cpu()
             runs = await asyncio.gather(
                 *(
                     self.ws_chat(i, f"ws-{n}-{i}-{uuid.uuid4().hex[:6]}")
@@ -283,6 +299,7 @@ class Bench:
                 ),
             )
             cpu = self.cpu() - cpu0
+            stores = sum(t - stores0.get(pid, 0.0) for pid, t in store_cpu().items())
             timings = (await client.get(f"{self.upstream}/timings")).json()
         model = self.args.tokens / self.args.rate
         added, before, over, ratio = [], [], [], []
@@ -304,6 +321,7 @@ class Bench:
             "ratio": ratio,
             "failed": failed,
             "cpu": cpu / len(runs),
+            "stores": stores / len(runs),
             "errors": errors,
         }
 
@@ -423,6 +441,7 @@ def main() -> None:
         print(
             f"{'level':>5} {'streams':>7}  {'added TTFT ms p50/p95':>22}  {'over pace ms p50/p95':>21}  "
             f"{'× pace p50/p95':>14}  {'failed':>6}  {'CPU ms/turn':>11}  {'to model p50':>12}  load"
+            + ("  stores ms/turn" if args.use_env_stores else "")
         )
         for n in (int(x) for x in args.levels.split(",")):
             r = asyncio.run(bench.level(n))
@@ -431,6 +450,7 @@ def main() -> None:
                 f"{ms(r['over'], 0.5)} / {ms(r['over'], 0.95)}  "
                 f"{pct(r['ratio'], 0.5):6.2f} / {pct(r['ratio'], 0.95):5.2f}  {r['failed']:>6}  "
                 f"{r['cpu'] * 1000:>11.1f}  {ms(r['before'], 0.5):>12}  {os.getloadavg()[0]:.2f}"
+                + (f"  {r['stores'] * 1000:>14.1f}" if args.use_env_stores else "")
                 + (f"  {r['errors']}" if r["errors"] else "")
             )
         env = {
