@@ -9,7 +9,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 # Django must be set up before anything imports models (the routing below does).
 get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import path, re_path  # noqa: E402
 
@@ -19,6 +18,7 @@ from chat.web.warmup import warm_up  # noqa: E402
 from core.asgi_handler import SyncChainASGIHandler  # noqa: E402
 from core.heap import freeze_startup_heap  # noqa: E402
 from core.origins import StrictOriginValidator  # noqa: E402
+from core.ws_auth import SessionAuthMiddlewareStack  # noqa: E402
 
 # Django's handler, with its (synchronous) middleware chain entered once per request: core.asgi_handler.
 django_asgi_app = SyncChainASGIHandler()
@@ -31,7 +31,7 @@ application = ProtocolTypeRouter(
     {
         "http": URLRouter([path("mcp", mcp_app), path("mcp/", mcp_app), re_path(r"", django_asgi_app)]),
         # Origin must match scheme, host and port of a page we serve (core.origins), not just the host name.
-        "websocket": StrictOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": StrictOriginValidator(SessionAuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
 

@@ -8,13 +8,99 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.base import SessionBase
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models.expressions import Col
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 _DB_SESSIONS = "django.contrib.sessions.backends.db"
+
+
+def session_user(session: SessionBase) -> AbstractBaseUser | AnonymousUser:
+    """The user logged in with this session, or AnonymousUser: Django's auth.get_user, decided in two plain queries
+    (the live session's data, then the user) where it can be. For websocket connects (core.ws_auth): Django's
+    path loads the session store and runs two ORM queries, ~1.1 ms on SQLite and ~1.7 ms on PostgreSQL a connect.
+    Where Django's check runs, it runs on `session` itself (it may flush it, or re-sign it under a new key)."""
+    user = _short_session_user(session.session_key)
+    if user is None:  # a case the short path does not decide
+        request = HttpRequest()
+        request.session = session
+        user = auth.get_user(request)
+    return user
+
+
+def _short_session_user(session_key: str | None) -> AbstractBaseUser | AnonymousUser | None:
+    """As auth.get_user decides, or None where deciding would change the session (a hash that does not verify:
+    Django flushes the session, or re-signs it when a fallback secret signed it) or where another engine or
+    backend is involved."""
+    if not session_key:
+        return AnonymousUser()
+    if settings.SESSION_ENGINE != _DB_SESSIONS:
+        return None
+    with connection.cursor() as cursor:
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        cursor.execute(_session_data_sql(), [session_key, now])
+        row = cursor.fetchone()
+    if row is None:  # no such live session
+        return AnonymousUser()
+    session = import_module(_DB_SESSIONS).SessionStore().decode(row[0])
+    user_model = auth.get_user_model()
+    try:
+        user_id = user_model._meta.pk.to_python(session[auth.SESSION_KEY])
+        backend_path = session[auth.BACKEND_SESSION_KEY]
+    except (KeyError, ValidationError):
+        return None if auth.SESSION_KEY in session else AnonymousUser()
+    if backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return AnonymousUser()
+    backend = auth.load_backend(backend_path)
+    if type(backend).get_user is not ModelBackend.get_user:
+        return None
+    user = _user_by_pk(user_model, user_id)
+    if user is None or not backend.user_can_authenticate(user):
+        return AnonymousUser()
+    session_hash = session.get(auth.HASH_SESSION_KEY)
+    if session_hash and constant_time_compare(session_hash, user.get_session_auth_hash()):
+        return user
+    return None
+
+
+def _user_by_pk(user_model: type[AbstractBaseUser], pk: object) -> AbstractBaseUser | None:
+    """The user as `_default_manager.get(pk=...)` loads it (every concrete field, the backend's converters)."""
+    sql, columns = _user_row_sql(user_model)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for i, column in enumerate(columns):
+        for convert in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
+            values[i] = convert(values[i], column, connection)
+    return user_model.from_db(connection.alias, [c.target.attname for c in columns], values)
+
+
+@functools.cache
+def _user_row_sql(user_model: type[AbstractBaseUser]) -> tuple[str, list[Col]]:
+    q, meta = connection.ops.quote_name, user_model._meta
+    columns = [field.get_col(meta.db_table) for field in meta.concrete_fields]
+    names = ", ".join(q(column.target.column) for column in columns)
+    # Identifiers from the model's metadata, quoted; the value is a parameter.
+    return f"SELECT {names} FROM {q(meta.db_table)} WHERE {q(meta.pk.column)} = %s", columns  # noqa: S608
+
+
+@functools.cache
+def _session_data_sql() -> str:
+    q, meta = connection.ops.quote_name, Session._meta
+    data, expires, key = (
+        q(meta.get_field(name).column) for name in ("session_data", "expire_date", "session_key")
+    )
+    return f"SELECT {data} FROM {q(meta.db_table)} WHERE {key} = %s AND {expires} > %s"  # noqa: S608
 
 
 def session_user_id(session_key: str | None) -> int | None:

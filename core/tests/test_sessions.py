@@ -4,13 +4,14 @@ import datetime
 
 import pytest
 from django.contrib.auth import HASH_SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core.sessions import SessionEnded, _is_users_session, require_session, session_user_id
+from core.sessions import SessionEnded, _is_users_session, require_session, session_user, session_user_id
 from users.models import User
 
 pytestmark = pytest.mark.django_db
@@ -136,13 +137,51 @@ def test_the_short_check_agrees_with_djangos(alice, bob, case):
     assert ours == djangos == (case is _valid)
 
 
+@pytest.mark.parametrize(
+    "case",
+    [
+        _valid,
+        _logged_out,
+        _expired,
+        _password_changed,
+        _deactivated,
+        _user_deleted,
+        _no_hash,
+        _unknown_backend,
+        _no_such_key,
+        _no_key,
+    ],
+)
+def test_the_connect_check_finds_the_user_django_finds(alice, bob, case):
+    key, _ = case(alice, bob)
+    ours = session_user(SessionStore(key))
+    djangos = session_user_id(key)  # Django's auth.get_user may flush the session: asked last
+    assert (ours.pk if ours.is_authenticated else None) == djangos
+    assert (djangos is not None) == (case is _valid)
+
+
+def test_the_connect_check_loads_the_whole_user_in_two_queries(alice):
+    User.objects.filter(pk=alice.pk).update(timezone="Asia/Tokyo", last_login=timezone.now())
+    key = logged_in(alice)
+    expected = User.objects.get(pk=alice.pk)
+    with CaptureQueriesContext(connection) as queries:
+        user = session_user(SessionStore(key))
+    assert len(queries) == 2
+    assert type(user) is User and not user._state.adding
+    for field in User._meta.concrete_fields:
+        assert getattr(user, field.attname) == getattr(expected, field.attname), field.name
+    assert user.last_login.tzinfo is not None and user.is_active is True
+
+
 def test_a_hash_signed_with_a_fallback_secret_is_left_to_django(alice, settings):
     """Django rotates such a session to the current key; the short path does not decide it."""
     settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
     settings.SECRET_KEY = "a-rotated-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"
     old = logged_in_with_hash_of(alice, settings.SECRET_KEY_FALLBACKS[0])
     assert _is_users_session(old, alice.pk) is None
-    assert passes(old, alice.pk)  # Django's check accepts it (and re-signs it)
+    session = SessionStore(old)
+    assert session_user(session) == alice  # Django's check accepts it, and re-signs it under a new key
+    assert session.session_key != old and passes(session.session_key, alice.pk)
 
 
 def logged_in_with_hash_of(user: User, secret: str) -> str:
