@@ -14,10 +14,11 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models.expressions import Col
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+
+from core import rows
 
 _DB_SESSIONS = "django.contrib.sessions.backends.db"
 
@@ -71,27 +72,15 @@ def _short_session_user(session_key: str | None) -> AbstractBaseUser | Anonymous
 
 
 def _user_by_pk(user_model: type[AbstractBaseUser], pk: object) -> AbstractBaseUser | None:
-    """The user as `_default_manager.get(pk=...)` loads it (every concrete field, the backend's converters)."""
-    sql, columns = _user_row_sql(user_model)
+    """The user as `_default_manager.get(pk=...)` loads it."""
+    names, cols = rows.columns(user_model, "u")
+    q, meta = connection.ops.quote_name, user_model._meta
+    # Identifiers from the model's metadata, quoted; the value is a parameter.
+    sql = f"SELECT {names} FROM {q(meta.db_table)} u WHERE u.{q(meta.pk.column)} = %s"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [pk])
         row = cursor.fetchone()
-    if row is None:
-        return None
-    values = list(row)
-    for i, column in enumerate(columns):
-        for convert in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
-            values[i] = convert(values[i], column, connection)
-    return user_model.from_db(connection.alias, [c.target.attname for c in columns], values)
-
-
-@functools.cache
-def _user_row_sql(user_model: type[AbstractBaseUser]) -> tuple[str, list[Col]]:
-    q, meta = connection.ops.quote_name, user_model._meta
-    columns = [field.get_col(meta.db_table) for field in meta.concrete_fields]
-    names = ", ".join(q(column.target.column) for column in columns)
-    # Identifiers from the model's metadata, quoted; the value is a parameter.
-    return f"SELECT {names} FROM {q(meta.db_table)} WHERE {q(meta.pk.column)} = %s", columns  # noqa: S608
+    return None if row is None else rows.from_row(user_model, cols, row)
 
 
 @functools.cache

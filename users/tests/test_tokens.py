@@ -135,6 +135,20 @@ def test_a_request_checks_its_token_in_one_query(user, other_user, django_assert
     assert authenticated == user and row.user_id == user.pk
 
 
+def test_the_token_and_its_user_are_loaded_whole(user):
+    token = login(user)
+    user.refresh_from_db()
+
+    authenticated, row = BearerTokenAuthentication().authenticate_credentials(token.encode())
+
+    stored = AuthToken.objects.get(user=user)
+    for instance, expected in ((authenticated, user), (row, stored)):
+        assert not instance._state.adding
+        for field in type(expected)._meta.concrete_fields:
+            assert getattr(instance, field.attname) == getattr(expected, field.attname), field.name
+    assert row.user is authenticated and row.expiry.tzinfo is not None
+
+
 def test_a_new_token_clears_the_users_expired_ones(user, other_user):
     old = login(user)
     login(other_user)
