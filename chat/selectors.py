@@ -33,7 +33,9 @@ def _conversation_titles_sql() -> str:
     """Plain SQL, like _usage_tokens_sql: every new conversation re-sends its owner's sidebar to their tabs, and
     building this ORM query cost more than running it."""
     q, meta = connection.ops.quote_name, Conversation._meta
-    pk, title, owner, updated = (q(meta.get_field(name).column) for name in ("id", "title", "owner", "updated_at"))
+    pk, title, owner, updated = (
+        q(meta.get_field(name).column) for name in ("id", "title", "owner", "updated_at")
+    )
     # Identifiers from the model's metadata, quoted; every value is a parameter.
     return (
         f"SELECT {pk}, {title} FROM {q(meta.db_table)} WHERE {owner} = %s"  # noqa: S608
