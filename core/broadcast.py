@@ -51,11 +51,12 @@ def conversation_control_group(user_id: int, conversation_id: int) -> str:
 
 
 def turn_frame(
-    *, conversation_id: int, turn_id: str, user_message_id: int, seq: int, html: str, terminal: bool
+    *, conversation_id: int, turn_id: str, user_message_id: int, seq: int, html: str | None, terminal: bool
 ) -> dict:
     """One coalesced frame of a live turn (never one per token); `seq` counts from 1 per turn, so a listener
     sees a frame the layer dropped as a gap and resyncs from the turn's snapshot. `turn_id` names the run: a
-    regenerated question (the same user message) is answered by a new turn."""
+    regenerated question (the same user message) is answered by a new turn. `html` None: frames published while
+    no tab watched were not rendered; a listener resyncs."""
     return {
         "type": TURN_FRAME,
         "conversation_id": conversation_id,

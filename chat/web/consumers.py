@@ -218,9 +218,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if live is None:
             return False
         html, snapshot = live
+        self._page_busy = True  # even if following: a "view" sent before the swap landed says no
         if resync or not self.follower.following(snapshot.turn_id):
             self.follower.synced(snapshot.turn_id, snapshot.seq, conversation_id)
-            self._page_busy = True
             await self.send(text_data=html)
         return True
 
@@ -319,6 +319,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.send(text_data=message["html"])
         elif decision == RESYNC and not await self._join_live(conversation_id, resync=True):
             self.follower.over(message["turn_id"])  # already saved: the transcript is the truth
+            self._page_busy = self._stream is None or self._stream.done  # it showed that turn busy: reset
             self._send_transcript(conversation_id)
 
     async def conversations_changed(self, message: dict) -> None:

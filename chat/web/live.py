@@ -48,8 +48,13 @@ class LiveTurn:
         self._reasoning = ""  # what the page shows so far, for a snapshot (chat.web.snapshots)
         self._shown: list[TextPart | ToolList] = []  # finished segments and tool lists, in order
         self.ended = False  # the terminal fragment was rendered
+        # False: keep following the turn (its state, for a snapshot) but render no fragment; each event method
+        # then returns None. For a turn nobody watches (chat.web.streams): its frames would go nowhere.
+        self.rendering = True
 
-    def _render(self, template: str, context: dict) -> str:
+    def _render(self, template: str, context: dict) -> str | None:
+        if not self.rendering:
+            return None
         base = {"key": self.key, "max_chars": settings.CHAT_MESSAGE_MAX_CHARS}
         return render_to_string(f"chat/frames/{template}", {**base, **context})
 
@@ -58,7 +63,7 @@ class LiveTurn:
         return f"{self.key}-seg-{self._segments}"
 
     # --- events -----------------------------------------------------------------------------------------
-    def started(self, event: TurnStarted) -> str:
+    def started(self, event: TurnStarted) -> str | None:
         earlier, show_question = None, True
         if (
             self.history is not None
@@ -85,7 +90,7 @@ class LiveTurn:
             },
         )
 
-    def deltas(self, *, text: str, reasoning: str) -> str:
+    def deltas(self, *, text: str, reasoning: str) -> str | None:
         """One coalesced frame: the reasoning and visible text that arrived since the last frame."""
         if reasoning and self._had_reasoning and self._new_round:
             reasoning = "\n\n" + reasoning
@@ -150,7 +155,7 @@ class LiveTurn:
         parts[-1].cards.append(card)
         return card, parts[-1], new_list
 
-    def tool_started(self, event: ToolCallStarted) -> str:
+    def tool_started(self, event: ToolCallStarted) -> str | None:
         finished = self._close_segment() if self._segment_open else None
         self._new_round = True
         card, tools, new_list = self._add_card(event.name, event.params)
@@ -160,7 +165,7 @@ class LiveTurn:
             {"finished_segment": finished, "card": card, "tools": tools, "new_list": new_list},
         )
 
-    def tool_finished(self, event: ToolCallFinished) -> str:
+    def tool_finished(self, event: ToolCallFinished) -> str | None:
         card = self._cards.get(event.call_id)
         if card is None:  # a malformed tool block: a result without a started call
             card, tools, new_list = self._add_card(event.name, event.params)
@@ -172,16 +177,16 @@ class LiveTurn:
         card.params, card.result = event.params or card.params, event.result
         return self._render("tool_finished.html", {"card": card})
 
-    def done(self, event: TurnDone) -> str:
+    def done(self, event: TurnDone) -> str | None:
         return self._ended(event.content, event.status, event.notice, event.message_id, event.thought_ms)
 
-    def failed(self, event: TurnFailed) -> str:
+    def failed(self, event: TurnFailed) -> str | None:
         status = Message.Status.PARTIAL if event.partial_content else Message.Status.ERROR
         return self._ended(event.partial_content, status, event.message, event.message_id, None)
 
     def _ended(
         self, content: str, status: str, error_message: str, message_id: int | None, thought_ms: int | None
-    ) -> str:
+    ) -> str | None:
         was_open = self._segment_open
         finished = self._close_segment(content)
         self.ended = True

@@ -1,6 +1,7 @@
 """A running turn's events → websocket frames. The first text (and the first reasoning) goes out at once; after it,
 deltas are coalesced so a frame goes out at most every `flush_seconds`, not per token. Events are taken in
-batches (whatever arrived together), with no task per event. The consumer creates one per turn; rendering is chat.web.live's."""
+batches (whatever arrived together), with no task per event. chat.web.streams creates one per turn; rendering is
+chat.web.live's. While `wanted()` says no frame is wanted, the turn is followed but not rendered: `send` gets None."""
 
 from __future__ import annotations
 
@@ -25,13 +26,19 @@ FLUSH_SECONDS = 0.04
 
 class TurnRelay:
     def __init__(
-        self, turn: Turn, send: Callable[[str], Awaitable[None]], *, flush_seconds: float = FLUSH_SECONDS
+        self,
+        turn: Turn,
+        send: Callable[[str | None], Awaitable[None]],
+        *,
+        flush_seconds: float = FLUSH_SECONDS,
+        wanted: Callable[[], bool] = lambda: True,
     ):
         self.turn = turn
         self._events = turn.listen()  # from the turn's first event, whenever this relay starts
         page = getattr(turn.user_message, "transcript_page", None) if getattr(turn, "retry", False) else None
         self.live = LiveTurn(user_message=turn.user_message, page=page)
         self._send = send
+        self._wanted = wanted
         self._flush_seconds = flush_seconds
         self._text: list[str] = []
         self._reasoning: list[str] = []
@@ -58,6 +65,7 @@ class TurnRelay:
                         await self._flush()  # the first text (and the first thought) goes out at once
                     continue
                 await self._flush()
+                self.live.rendering = self._wanted()
                 await self._send(self._render(event))
                 if event.terminal:
                     self.ended = True
@@ -69,13 +77,14 @@ class TurnRelay:
         if self._text or self._reasoning:
             self._text_sent = self._text_sent or bool(self._text)
             self._thought_sent = self._thought_sent or bool(self._reasoning)
+            self.live.rendering = self._wanted()
             frame = self.live.deltas(text="".join(self._text), reasoning="".join(self._reasoning))
             self._text.clear()
             self._reasoning.clear()
             await self._send(frame)
         self._last_flush = asyncio.get_running_loop().time()
 
-    def _render(self, event: TurnEvent) -> str:
+    def _render(self, event: TurnEvent) -> str | None:
         if isinstance(event, TurnStarted):
             return self.live.started(event)
         if isinstance(event, ToolCallStarted):

@@ -54,9 +54,10 @@ class TurnStream:
         self.turn = turn
         self._local = send
         self._on_end = on_end  # the starting socket's: called once the stream is over (its last frame out)
-        self._relay = TurnRelay(turn, self._deliver)
+        self._relay = TurnRelay(turn, self._deliver, wanted=self._frames_wanted)
         self._seq = 0
-        self._pending: list[str] = []  # frames not yet published to the other tabs
+        # Frames not yet published to the other tabs (None: not rendered).
+        self._pending: list[str | None] = []
         self._published_at = 0.0
         self._watched = True  # the last publication reached another tab (or the layer could not say)
         if turn.opens_conversation:  # the turn created its conversation: no other tab can be showing it yet
@@ -134,12 +135,18 @@ class TurnStream:
             bubble=self._relay.live.bubble(),
         )
 
-    async def _deliver(self, html: str) -> None:
+    def _frames_wanted(self) -> bool:
+        """Frames are rendered for the starting socket, and while another tab watches. Unwatched (most REST turns),
+        the relay only follows the turn for the snapshot, and a publication carries no frames: a tab that joined
+        meanwhile resyncs from that snapshot, and the next publication sees it (frames again)."""
+        return self._local is not None or self._watched
+
+    async def _deliver(self, html: str | None) -> None:
         """One coalesced frame: to the starting socket at once; to the snapshot and the conversation's group (the
         other tabs) with the frames before it, at most every PUBLISH_SECONDS while another tab watches, every
         UNWATCHED_PUBLISH_SECONDS while none does (and at once for the first and the last one)."""
         self._pending.append(html)  # before any await: a publication meanwhile must include it
-        if self._local is not None:
+        if self._local is not None and html is not None:
             try:
                 await self._local(html)
             except Exception:  # closed under us: the others still get it
@@ -160,7 +167,8 @@ class TurnStream:
         async with self._publishing:
             if not self._pending:
                 return
-            html, terminal = "".join(self._pending), self._relay.live.ended
+            html = None if None in self._pending else "".join(self._pending)
+            terminal = self._relay.live.ended
             self._pending.clear()
             self._seq += 1
             snapshot = self._snapshot(ended=terminal)  # the page as of exactly these frames
@@ -229,6 +237,8 @@ class StreamFollower:
         if last is not None and seq <= last:  # already in the snapshot this socket was sent
             return SKIP
         if last is None or seq != last + 1:  # a turn seen first now, or frames lost on the way
+            return RESYNC
+        if message["html"] is None:  # published while no tab watched: frames not rendered
             return RESYNC
         self._shown[turn] = seq
         if message["terminal"]:

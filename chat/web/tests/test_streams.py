@@ -323,8 +323,8 @@ async def test_a_listener_that_lost_frames_resyncs_from_the_snapshot(alice, emul
 def test_the_follower_shows_frames_in_order_once_and_resyncs_on_a_gap():
     follower = StreamFollower()
 
-    def frame(turn, seq, terminal=False):
-        return {"turn_id": turn, "seq": seq, "terminal": terminal}
+    def frame(turn, seq, terminal=False, html="<p>"):
+        return {"turn_id": turn, "seq": seq, "terminal": terminal, "html": html}
 
     follower.streams(1)
     assert follower.accept(frame(1, 1)) == SKIP  # this socket streams turn 1 itself
@@ -335,6 +335,8 @@ def test_the_follower_shows_frames_in_order_once_and_resyncs_on_a_gap():
     assert follower.showed_end(2) and follower.accept(frame(2, 7, terminal=True)) == SHOW
     assert follower.accept(frame(2, 8)) == SKIP and follower.showed_end(2)
     assert not follower.showed_end(3)
+    follower.synced(3, 1)
+    assert follower.accept(frame(3, 2, html=None)) == RESYNC  # published unwatched: no frames to show
 
 
 def test_the_follower_names_the_live_turn_of_the_conversation_its_stop_means():
@@ -343,5 +345,5 @@ def test_the_follower_names_the_live_turn_of_the_conversation_its_stop_means():
     follower.synced("a", 2, 10)
     follower.synced("b", 1, 20)  # the page moved on to another conversation with a live turn
     assert (follower.live_turn(10), follower.live_turn(20)) == ("a", "b")
-    follower.accept({"turn_id": "a", "seq": 3, "terminal": True})  # turn a ended
+    follower.accept({"turn_id": "a", "seq": 3, "terminal": True, "html": "<p>"})  # turn a ended
     assert follower.live_turn(10) is None and follower.live_turn(20) == "b"
