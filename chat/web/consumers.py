@@ -319,7 +319,6 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.send(text_data=message["html"])
         elif decision == RESYNC and not await self._join_live(conversation_id, resync=True):
             self.follower.over(message["turn_id"])  # already saved: the transcript is the truth
-            self._page_busy = self._stream is None or self._stream.done  # it showed that turn busy: reset
             self._send_transcript(conversation_id)
 
     async def conversations_changed(self, message: dict) -> None:

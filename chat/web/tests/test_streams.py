@@ -72,6 +72,17 @@ def has_word(frame: str, word: str) -> bool:
     return re.search(rf"\b{word}\b", frame) is not None
 
 
+async def a_long_reply(user, emulator, seconds: float):
+    """A tab of `user` that asked for WORDS, streamed a chunk every `seconds`: the tab, the turn's first frame, and
+    the conversation the turn opened."""
+    emulator.push_fault(Fault(kind="slow", seconds=seconds))
+    emulator.push_reply(Reply(content=WORDS))
+    sender = await tab(user)
+    await send(sender, "say many words")
+    started = await receive_turn_frame(sender)
+    return sender, started, int(re.search(r'id="conversation-id"[^>]*value="(\d+)"', started).group(1))
+
+
 def user_message_id(frame: str) -> int:
     """The question of the frame's turn: the last user bubble in it."""
     return int(re.findall(r'id="msg-(\d+)"', frame)[-1])
@@ -140,12 +151,7 @@ async def test_a_socket_connecting_mid_reply_gets_what_was_said_then_the_rest(al
 
 
 async def test_the_page_opened_mid_reply_shows_it_as_far_as_it_has_got(alice, bob, emulator):
-    emulator.push_fault(Fault(kind="slow", seconds=0.06))
-    emulator.push_reply(Reply(content=WORDS))
-    sender = await tab(alice)
-    await send(sender, "say many words")
-    started = await receive_turn_frame(sender)
-    conversation_id = re.search(r'id="conversation-id"[^>]*value="(\d+)"', started).group(1)
+    sender, started, conversation_id = await a_long_reply(alice, emulator, 0.06)
     key = f"turn-{user_message_id(started)}"
     await frames_until(sender, done=lambda f: has_word(f, "word5"))
     # the snapshot is at most this far behind (no other tab watches yet)
@@ -286,12 +292,7 @@ async def test_a_long_reply_with_many_tool_calls_loses_no_frame(alice, emulator)
 
 
 async def test_a_listener_that_lost_frames_resyncs_from_the_snapshot(alice, emulator):
-    emulator.push_fault(Fault(kind="slow", seconds=0.05))
-    emulator.push_reply(Reply(content=WORDS))
-    sender = await tab(alice)
-    await send(sender, "say many words")
-    started = await receive_turn_frame(sender)
-    conversation_id = int(re.search(r'id="conversation-id"[^>]*value="(\d+)"', started).group(1))
+    sender, started, conversation_id = await a_long_reply(alice, emulator, 0.05)
     message_id = user_message_id(started)
     watcher = await tab(alice, conversation_id)
     await frames_until(watcher, done=lambda f: has_word(f, "word5"))

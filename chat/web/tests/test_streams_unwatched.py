@@ -4,16 +4,14 @@ still gets the whole reply (from the snapshot, then frame by frame). The real AS
 engine and the Groq-wire emulator."""
 
 import asyncio
-import re
 
 import pytest
 
 from chat.web.consumers import ChatConsumer
 from chat.web.streams import UNWATCHED_PUBLISH_SECONDS
-from groq_emulator import Fault, Reply
 
-from .test_consumers import composer_idle, frames_until, is_transcript, receive_turn_frame, send, turn_frames
-from .test_streams import WORDS, segment_text, tab, user_message_id
+from .test_consumers import composer_idle, frames_until, is_transcript, turn_frames
+from .test_streams import WORDS, a_long_reply, segment_text, tab, user_message_id
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(60)]
 
@@ -35,12 +33,7 @@ def published(monkeypatch):
 async def test_an_unwatched_turn_publishes_no_frames_and_a_tab_joining_it_still_gets_the_whole_reply(
     alice, emulator, published
 ):
-    emulator.push_fault(Fault(kind="slow", seconds=0.04))
-    emulator.push_reply(Reply(content=WORDS))
-    sender = await tab(alice)
-    await send(sender, "say many words")
-    started = await receive_turn_frame(sender)
-    conversation_id = re.search(r'id="conversation-id"[^>]*value="(\d+)"', started).group(1)
+    sender, started, conversation_id = await a_long_reply(alice, emulator, 0.04)
     key = f"turn-{user_message_id(started)}"
     await frames_until(sender, done=lambda f: "word3" in f)
     await sender.disconnect()  # a reload: nobody watches the new conversation now
@@ -70,12 +63,7 @@ async def test_a_tab_whose_page_said_not_busy_gets_its_composer_back_when_the_tu
         await original(self, {**message, "html": None} if message["terminal"] else message)
 
     monkeypatch.setattr(ChatConsumer, "turn_frame", end_unrendered)
-    emulator.push_fault(Fault(kind="slow", seconds=0.02))
-    emulator.push_reply(Reply(content=WORDS))
-    sender = await tab(alice)
-    await send(sender, "say many words")
-    started = await receive_turn_frame(sender)
-    conversation_id = int(re.search(r'id="conversation-id"[^>]*value="(\d+)"', started).group(1))
+    sender, started, conversation_id = await a_long_reply(alice, emulator, 0.02)
     watcher = await tab(alice, conversation_id)
     joined = await frames_until(watcher, done=is_transcript)
     assert 'data-busy="true"' in joined[-1]  # the live transcript: the composer shows Stop
