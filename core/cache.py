@@ -78,7 +78,8 @@ class SharedClientRedisCache(RedisCache):
         server = self._servers[0]  # where Django's client writes
         per_loop = _async_clients.setdefault(asyncio.get_running_loop(), {})
         if server not in per_loop:
-            bounds = {k: self._options[k] for k in ("max_connections", "timeout") if k in self._options}
-            pool = aioredis.BlockingConnectionPool.from_url(server, **bounds)
+            options = ("max_connections", "timeout", "driver_info")
+            pool_options = {k: self._options[k] for k in options if k in self._options}
+            pool = aioredis.BlockingConnectionPool.from_url(server, **pool_options)
             per_loop[server] = aioredis.Redis(connection_pool=pool)
         return per_loop[server]

@@ -14,6 +14,9 @@
   of opening thousands or failing with "Too many connections".
 """
 
+from redis import __version__ as _redis_version
+from redis.driver_info import DriverInfo
+
 from .env import BASE_DIR, env
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
@@ -54,6 +57,10 @@ REDIS_POOL_TIMEOUT = env.float("REDIS_POOL_TIMEOUT", default=20.0)
 # (BZPOPMIN, 5 s): a busy event loop (a mass disconnect) then times the receive out and crashes the consumer before
 # it leaves its groups. The layer's reads get a longer one.
 REDIS_LAYER_SOCKET_TIMEOUT = env.float("REDIS_LAYER_SOCKET_TIMEOUT", default=30.0)
+# What redis-py tells the server on connect (CLIENT SETINFO), given once: left to itself, it looks its own version up
+# in the installed packages' metadata for every connection it makes (~0.35 ms, ~97% of making one), and a burst of
+# turns grows the pools by dozens of connections at once.
+REDIS_DRIVER_INFO = DriverInfo(name="redis-py", lib_version=_redis_version)
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -65,6 +72,7 @@ if REDIS_URL:
                         "max_connections": REDIS_POOL_MAX,
                         "timeout": REDIS_POOL_TIMEOUT,
                         "socket_timeout": REDIS_LAYER_SOCKET_TIMEOUT,
+                        "driver_info": REDIS_DRIVER_INFO,
                     }
                 ],
                 "capacity": CHANNEL_CAPACITY,
@@ -79,6 +87,7 @@ if REDIS_URL:
                 "pool_class": "redis.BlockingConnectionPool",
                 "max_connections": REDIS_POOL_MAX,
                 "timeout": REDIS_POOL_TIMEOUT,
+                "driver_info": REDIS_DRIVER_INFO,
             },
         }
     }
