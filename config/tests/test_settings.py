@@ -3,6 +3,7 @@
 import secrets
 
 import pytest
+import redis
 from django.db.utils import ConnectionHandler
 
 from core.tests.processes import BASE_DIR, manage, run_python, settings_values
@@ -51,17 +52,31 @@ def test_redis_url_selects_redis_for_channels_and_cache_with_blocking_pools():
         ["CHANNEL_LAYERS", "CACHES"], settings="config.settings.local", REDIS_URL=url, REDIS_POOL_MAX="7"
     )
 
+    driver = f"DriverInfo(name='redis-py', lib_version='{redis.__version__}', _upstream=[])"  # JSON: its repr
     assert values["CHANNEL_LAYERS"]["default"] == {
         "BACKEND": "core.channel_layer.BlockingPoolRedisChannelLayer",
         "CONFIG": {
-            "hosts": [{"address": url, "max_connections": 7, "timeout": 20.0, "socket_timeout": 30.0}],
+            "hosts": [
+                {
+                    "address": url,
+                    "max_connections": 7,
+                    "timeout": 20.0,
+                    "socket_timeout": 30.0,
+                    "driver_info": driver,
+                }
+            ],
             "capacity": 1000,
         },
     }
     assert values["CACHES"]["default"] == {
         "BACKEND": "core.cache.SharedClientRedisCache",
         "LOCATION": url,
-        "OPTIONS": {"pool_class": "redis.BlockingConnectionPool", "max_connections": 7, "timeout": 20.0},
+        "OPTIONS": {
+            "pool_class": "redis.BlockingConnectionPool",
+            "max_connections": 7,
+            "timeout": 20.0,
+            "driver_info": driver,
+        },
     }
 
 
