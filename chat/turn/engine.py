@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import logging
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -101,6 +102,7 @@ class Turn:
         self._usage: dict = dict.fromkeys(recording.USAGE_FIELDS, 0)
         self._recorder = recording.TurnRecorder(conversation=self.conversation)
         self._tools = ToolRunner(user=user, recorder=self._recorder)
+        self._end = recording.TurnEnd(user.pk, user_message, self.id)  # the lock's release, usage, the news
         # One cancel at most, and none once the outcome is being saved: a second cancel would cut the save
         # (or the lock release) short and the listener would never get its last event.
         self._stoppable = True
@@ -182,13 +184,8 @@ class Turn:
         finally:
             # Free the conversation before announcing the end, so the caller may send the next message at once.
             try:
-                await database_sync_to_async(recording.end_turn)(
-                    user_id=self.user.pk,
-                    conversation_id=self.conversation_id,
-                    user_message_id=self.user_message.pk,
-                    turn_id=self.id,
-                    usage=self._usage,
-                )
+                if not self._end.done:  # else the answer's hop did it
+                    await database_sync_to_async(self._end)(self._usage)
             except Exception:  # the lock is a lease: it expires on its own
                 logger.exception("Could not release the turn lock (conversation %s)", self.conversation_id)
             finally:  # even when cancelled here (a server shutting down): the listener must not wait forever
@@ -294,6 +291,7 @@ class Turn:
             code=code,
             notice=notice,
             thought_ms=thought_ms,
+            then=functools.partial(self._end, self._usage),
         )
         status = str(message.status)
         return TurnDone(

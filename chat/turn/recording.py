@@ -3,6 +3,8 @@ database_sync_to_async — a few per turn, never per token. Rows are written by 
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Callable
 
@@ -19,6 +21,8 @@ from chat.turn.limits import acquire_turn_lock, release_turn_lock
 from chat.turn.prompting import history_rows
 from chat.turn.tools import result_json
 from core import broadcast
+
+logger = logging.getLogger(__name__)
 
 
 def save_user_message(
@@ -99,6 +103,32 @@ def end_turn(
     )
 
 
+class TurnEnd:
+    """`end_turn` for one turn, run once: in the answer's own hop when the turn answers (one thread hop fewer
+    before the user sees the end), else on its own after a stop or a failure. Never raises: the lock is a lease
+    and expires on its own."""
+
+    def __init__(self, user_id: int, user_message: Message, turn_id: str) -> None:
+        self._ids = {
+            "user_id": user_id,
+            "conversation_id": user_message.conversation_id,
+            "user_message_id": user_message.pk,
+            "turn_id": turn_id,
+        }
+        self._lock = threading.Lock()
+        self.done = False
+
+    def __call__(self, usage: dict) -> None:
+        with self._lock:
+            if self.done:
+                return
+            self.done = True
+        try:
+            end_turn(usage=usage, **self._ids)
+        except Exception:
+            logger.exception("Could not end the turn (conversation %s)", self._ids["conversation_id"])
+
+
 class TurnRecorder:
     """Records one turn's assistant and tool messages, with usage, Groq timings and latency."""
 
@@ -124,8 +154,10 @@ class TurnRecorder:
         code: str = "",
         notice: str = "",
         thought_ms: int | None = None,
+        then: Callable[[], object] | None = None,
     ) -> Message:
-        return self._assistant(
+        """The reply, saved; then `then` (the turn's end) in the same hop."""
+        message = self._assistant(
             content=content,
             reasoning=reasoning,
             thought_ms=thought_ms,
@@ -134,6 +166,9 @@ class TurnRecorder:
             error_code=code,
             error_message=notice,
         )
+        if then is not None:
+            then()
+        return message
 
     def interrupted(
         self, *, content: str, reasoning: str, status: str, code: str, user_message: str

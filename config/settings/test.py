@@ -16,3 +16,12 @@ STORAGES = {
 }
 AGENT_TIMEOUT = env.float("AGENT_TIMEOUT", default=10.0)
 GROQ_MAX_RETRIES = 0
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, as in production (WAL, busy timeout), not Django's shared-cache in-memory database: there, threads
+    # writing at once (turns ending together) fail at once with "database table is locked", which a file never does.
+    import os
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"todo-test-{os.getpid()}.sqlite3")
+    }
