@@ -90,6 +90,12 @@ def daphne_endpoint(port: int) -> str:
     return f"tcp:port={port}:interface=127.0.0.1:backlog=1024"
 
 
+def nginx_path() -> str | None:
+    """Debian's nginx, if installed (deploy/ci_smoke.sh installs it in CI)."""
+    found = shutil.which("nginx") or "/usr/sbin/nginx"
+    return found if os.access(found, os.X_OK) else None
+
+
 def free_port() -> int:
     import socket
 
@@ -184,7 +190,7 @@ class Bench:
 
     def start_nginx(self, ports: list[int]) -> str:
         """Debian's nginx in front of the daphne processes, with deploy/'s locations (as the CI smoke test)."""
-        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        nginx = nginx_path()
         work, port = Path(self.tmp.name), free_port()
         for name, target in (
             ("app_locations.conf", "app_locations.conf"),
@@ -203,8 +209,9 @@ class Bench:
             f"  server {{ listen 127.0.0.1:{port}; include app_locations.conf; }}\n"
             "}\n"
         )
-        self.nginx = [nginx, "-p", str(work), "-c", str(work / "nginx.conf")]
-        subprocess.run(self.nginx, check=True)
+        command = [nginx, "-p", str(work), "-c", str(work / "nginx.conf")]
+        subprocess.run(command, check=True)
+        self.nginx = command  # started: stop() stops it
         return f"http://127.0.0.1:{port}"
 
     def cpu(self) -> float:
@@ -221,7 +228,10 @@ class Bench:
 
     def stop(self) -> None:
         if getattr(self, "nginx", None):
-            subprocess.run([*self.nginx, "-s", "stop"], check=False)
+            try:
+                subprocess.run([*self.nginx, "-s", "stop"], check=False)
+            except OSError as exc:  # still stop the rest
+                print(f"could not stop nginx: {exc}", file=sys.stderr)
         for proc in reversed(self.procs):
             proc.terminate()
         for proc in self.procs:
@@ -413,6 +423,11 @@ def main() -> None:
     if args.processes > 1 and not (args.use_env_stores and os.environ.get("REDIS_URL")):
         parser.error(
             "--processes > 1 needs --use-env-stores with DATABASE_URL and REDIS_URL (one channel layer)"
+        )
+
+    if args.processes > 1 and nginx_path() is None:
+        parser.error(
+            "--processes > 1 runs behind Debian's nginx, which is not installed (apt-get install nginx)"
         )
 
     bench = Bench(args)
