@@ -96,7 +96,11 @@ async def main(turns: int) -> None:
     engine, bare = await timed(turn, turns), await timed(bare_pair, turns)
     server.stop()
 
-    print(f"{turns} samples each, Python {sys.version.split()[0]}, SQLite, emulator chunk delay 0\n")
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(
+        f"{turns} samples each, Python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {load}, "
+        "SQLite, emulator chunk delay 0\n"
+    )
     print(summary("stream, shared client (chat.turn.llm)", reuse))
     print(summary("stream, new client per request", new))
     print(f"  -> new/shared median ratio: {statistics.median(new) / statistics.median(reuse):.2f}x\n")

@@ -100,12 +100,15 @@ class _Stream(httpcore.AsyncNetworkStream):
     def __init__(self, transport: asyncio.Transport, protocol: _Protocol) -> None:
         self._transport, self._protocol = transport, protocol
         self._pace = 0.0  # seconds between hand-overs; 0: each read returns as soon as anything arrived
+        self._ended = False  # this reply's [DONE] was handed over: nothing after it waits for a pace
         self._handed_at = 0.0
         self._chunks = ChunkMerger()
 
     def set_pace(self, seconds: float) -> None:
-        """From now until the next request on this connection, hand data over at most every `seconds`."""
-        self._pace = seconds
+        """From now until the next request on this connection, hand data over at most every `seconds` — unless
+        the reply's end was already handed over (a short reply: its first text and [DONE] came in one read)."""
+        if not self._ended:
+            self._pace = seconds
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         protocol = self._protocol
@@ -122,7 +125,7 @@ class _Stream(httpcore.AsyncNetworkStream):
             if data is None:
                 data = ChunkMerger.cut(protocol.buffer, max_bytes)  # cut short: h11 reports it
             if _END in data:
-                self._pace = 0.0  # what follows the reply's end (its last chunk) is read at once
+                self._pace, self._ended = 0.0, True  # what follows the reply's end (its last chunk): at once
             if protocol.paused and len(protocol.buffer) <= _HIGH_WATER // 4:
                 protocol.paused = False
                 self._transport.resume_reading()
@@ -161,7 +164,7 @@ class _Stream(httpcore.AsyncNetworkStream):
             protocol.waiter, protocol.holding = None, False
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._pace = 0.0  # a new request: its reply starts unpaced
+        self._pace, self._ended = 0.0, False  # a new request: its reply starts unpaced
         if not buffer:
             return
         self._chunks.request_sent(buffer)

@@ -329,3 +329,45 @@ async def test_nothing_after_the_end_of_a_reply_waits_for_the_pace():
     assert loop.time() - started < 1.0
     await stream.aclose()
     server.close()
+
+
+async def test_a_reply_that_ended_in_the_read_of_its_first_text_is_not_paced_after():
+    """A short reply (its first text and [DONE] in one read, so the pace is asked for after the end was handed
+    over): the body's last chunk behind it is read at once, not one pace window later."""
+    done = b'data: {"choices":[{"index":0,"delta":{"content":"ok"}}]}\n\ndata: [DONE]\n\n'
+
+    async def serve(reader, writer):
+        await reader.readuntil(b"ping")
+        writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+        writer.write(b"%x\r\n%s\r\n" % (len(done), done))
+        await writer.drain()
+        await asyncio.sleep(0.05)
+        writer.write(b"0\r\n\r\n")
+        await writer.drain()
+        await reader.read()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    stream = await transport.AsyncioBackend().connect_tcp("127.0.0.1", server.sockets[0].getsockname()[1])
+    await stream.write(b"ping")
+    body = await stream.read(65536, timeout=1)
+    while b"[DONE]" not in body:
+        body += await stream.read(65536, timeout=1)
+    stream.set_pace(2.0)  # as chat.turn.llm does on seeing the first text in what was just read
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    while not body.endswith(b"0\r\n\r\n"):
+        body += await stream.read(65536, timeout=5)
+    assert loop.time() - started < 1.0  # not the 2 s window
+    await stream.aclose()
+    server.close()
+
+
+async def test_a_short_reply_from_the_model_ends_without_waiting_for_the_pace(emulator, monkeypatch):
+    monkeypatch.setattr(llm, "PACE_SECONDS", 2.0)
+    monkeypatch.setattr(llm, "DRAIN_SECONDS", 5.0)  # the body's end is awaited, not given up on
+    emulator.push_reply(Reply(content="Done.", reasoning="The user wants it done."))
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+
+    assert await read_all(await llm.ModelStream(llm.request_params(MESSAGES, tools=None)).open()) == "Done."
+    assert loop.time() - started < 1.0  # the whole reply, not the 2 s window
