@@ -300,15 +300,14 @@ async def test_a_body_held_open_after_done_costs_its_connection_not_the_turn(set
     assert asyncio.get_running_loop().time() - started < 2.0
 
 
-async def test_nothing_after_the_end_of_a_reply_waits_for_the_pace():
-    """[DONE] is never held back, and neither is the body's last chunk behind it: the connection goes back to the
-    pool at once (the turn's end waited one pace window for it)."""
-    done = b"data: [DONE]\n\n"
+async def _body_ending_late(events: bytes) -> tuple[asyncio.Server, transport._Stream]:
+    """A server answering "ping" with a chunked body: `events` at once, its terminating chunk 50 ms later; and a
+    stream that has sent the ping."""
 
     async def serve(reader, writer):
         await reader.readuntil(b"ping")
         writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
-        writer.write(b"%x\r\n%s\r\n" % (len(done), done))
+        writer.write(b"%x\r\n%s\r\n" % (len(events), events))
         await writer.drain()
         await asyncio.sleep(0.05)
         writer.write(b"0\r\n\r\n")
@@ -318,15 +317,30 @@ async def test_nothing_after_the_end_of_a_reply_waits_for_the_pace():
     server = await asyncio.start_server(serve, "127.0.0.1", 0)
     stream = await transport.AsyncioBackend().connect_tcp("127.0.0.1", server.sockets[0].getsockname()[1])
     await stream.write(b"ping")
-    assert (await stream.read(65536, timeout=1)).startswith(b"HTTP/1.1 200")
-    stream.set_pace(2.0)
+    return server, stream
+
+
+async def _read_to_the_last_chunk(stream: transport._Stream, body: bytes) -> tuple[bytes, float]:
+    """The rest of the body, and how long it took."""
     loop = asyncio.get_running_loop()
     started = loop.time()
-    body = await stream.read(65536, timeout=5)
     while not body.endswith(b"0\r\n\r\n"):
         body += await stream.read(65536, timeout=5)
+    return body, loop.time() - started
+
+
+async def test_nothing_after_the_end_of_a_reply_waits_for_the_pace():
+    """[DONE] is never held back, and neither is the body's last chunk behind it: the connection goes back to the
+    pool at once (the turn's end waited one pace window for it)."""
+    done = b"data: [DONE]\n\n"
+    server, stream = await _body_ending_late(done)
+    assert (await stream.read(65536, timeout=1)).startswith(b"HTTP/1.1 200")
+    stream.set_pace(2.0)
+
+    body, took = await _read_to_the_last_chunk(stream, b"")
+
     assert done in body
-    assert loop.time() - started < 1.0
+    assert took < 1.0
     await stream.aclose()
     server.close()
 
@@ -334,30 +348,17 @@ async def test_nothing_after_the_end_of_a_reply_waits_for_the_pace():
 async def test_a_reply_that_ended_in_the_read_of_its_first_text_is_not_paced_after():
     """A short reply (its first text and [DONE] in one read, so the pace is asked for after the end was handed
     over): the body's last chunk behind it is read at once, not one pace window later."""
-    done = b'data: {"choices":[{"index":0,"delta":{"content":"ok"}}]}\n\ndata: [DONE]\n\n'
-
-    async def serve(reader, writer):
-        await reader.readuntil(b"ping")
-        writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
-        writer.write(b"%x\r\n%s\r\n" % (len(done), done))
-        await writer.drain()
-        await asyncio.sleep(0.05)
-        writer.write(b"0\r\n\r\n")
-        await writer.drain()
-        await reader.read()
-
-    server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    stream = await transport.AsyncioBackend().connect_tcp("127.0.0.1", server.sockets[0].getsockname()[1])
-    await stream.write(b"ping")
+    server, stream = await _body_ending_late(
+        b'data: {"choices":[{"index":0,"delta":{"content":"ok"}}]}\n\ndata: [DONE]\n\n'
+    )
     body = await stream.read(65536, timeout=1)
     while b"[DONE]" not in body:
         body += await stream.read(65536, timeout=1)
     stream.set_pace(2.0)  # as chat.turn.llm does on seeing the first text in what was just read
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    while not body.endswith(b"0\r\n\r\n"):
-        body += await stream.read(65536, timeout=5)
-    assert loop.time() - started < 1.0  # not the 2 s window
+
+    _, took = await _read_to_the_last_chunk(stream, body)
+
+    assert took < 1.0  # not the 2 s window
     await stream.aclose()
     server.close()
 
