@@ -68,7 +68,9 @@ class _Protocol(asyncio.Protocol):
         if len(self.buffer) > _HIGH_WATER and not self.paused and self.transport is not None:
             self.transport.pause_reading()
             self.paused = True
-        if not self.holding or self.paused or _END in data:
+        # The end may straddle two packets: look at what just came and the few bytes before it.
+        start = len(self.buffer) - len(data) - len(_END)
+        if not self.holding or self.paused or self.buffer.find(_END, max(start, 0)) >= 0:
             self._wake()
 
     def eof_received(self) -> bool:

@@ -215,6 +215,17 @@ async def test_the_end_of_a_paced_reply_is_not_held_back():
     assert loop.time() - started < 1.0  # not the 5 s window
 
 
+async def test_an_end_split_across_two_packets_is_not_held_back():
+    loop = asyncio.get_running_loop()
+    pieces = [b"data: 1\n\n", b"data: 2\n\ndata: [DO", b"NE]\n\n"]
+    started = loop.time()
+
+    reads = await _paced_reads(pieces, gap=0.02, pace=5.0)
+
+    assert b"".join(reads) == b"".join(pieces)
+    assert loop.time() - started < 1.0  # not the 5 s window
+
+
 async def test_a_new_request_on_the_connection_starts_unpaced():
     async def serve(reader, writer):
         await reader.readuntil(b"ping")
