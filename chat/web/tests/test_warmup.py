@@ -38,3 +38,27 @@ def test_a_failing_warm_up_is_logged_and_the_process_goes_on(monkeypatch, caplog
     with caplog.at_level(logging.WARNING, logger="chat.web.warmup"):
         warmup.warm_up()
     assert "Warm-up at start failed" in caplog.text
+
+
+def test_after_warm_up_rendering_a_reply_with_a_link_compiles_no_pattern(monkeypatch):
+    """linkify-it and markdown-it match with pattern strings, compiled (and cached by `re`) on first use: ~15 ms
+    for the first reply holding anything link-like, paid by the first user after a start."""
+    import re
+    import re._compiler
+
+    from chat.web.rendering import render_markdown
+
+    re.purge()  # as in a fresh process
+    warmup.warm_up()
+    compiled = []
+    original = re._compiler.compile
+
+    def counting(pattern, flags):
+        compiled.append(pattern)
+        return original(pattern, flags)
+
+    monkeypatch.setattr(re._compiler, "compile", counting)
+    html = render_markdown("Added it, see https://example.com/list for the rest.")
+
+    assert 'href="https://example.com/list"' in html
+    assert compiled == []
