@@ -186,8 +186,8 @@ class Turn:
             try:
                 if not self._end.done:  # else the answer's hop did it
                     await database_sync_to_async(self._end)(self._usage)
-            except Exception:  # the lock is a lease: it expires on its own
-                logger.exception("Could not release the turn lock (conversation %s)", self.conversation_id)
+            except Exception:  # the hop itself failed (TurnEnd logs its own errors); the lock is a lease
+                logger.exception("Could not end the turn (conversation %s)", self.conversation_id)
             finally:  # even when cancelled here (a server shutting down): the listener must not wait forever
                 self._emit(final or self._unsaved_failure("internal_error", _OUR_FAULT, 500))
 

@@ -434,26 +434,17 @@ async def test_a_conversation_survives_a_change_of_tool_mode(emulator, user, fir
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_the_turn_starts_with_one_hop_and_a_bounded_history(user, emulator, settings, monkeypatch):
+async def test_the_turn_starts_with_one_hop_and_a_bounded_history(user, emulator, settings, engine_hops):
     """Rate check, lock, save and history in a single thread hop; the history query is the newest rows only."""
     from chat.tests.factories import MessageFactory
-    from chat.turn import engine as engine_module
     from chat.turn.prompting import history_rows
 
     settings.GROQ_HISTORY_TOKEN_BUDGET = 60
     conversation = await sync_to_async(ConversationFactory)(owner=user)
     for n in range(40):
         await sync_to_async(MessageFactory)(conversation=conversation, content=f"old {n}")
-    hops = []
-    real = engine_module.database_sync_to_async
-
-    def counting(fn):
-        hops.append(getattr(fn, "__name__", fn))
-        return real(fn)
-
-    monkeypatch.setattr(engine_module, "database_sync_to_async", counting)
     turn = await start_turn(user=user, text="newest", conversation_id=conversation.pk)
-    assert hops == ["save_user_message"]
+    assert engine_hops == ["save_user_message"]
     assert len(turn.history) == history_rows(60) and turn.history[-1].content == "newest"
     assert [e async for e in turn.events()][-1].kind == "done"
 

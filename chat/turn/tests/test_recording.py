@@ -7,7 +7,6 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from chat.models import Message, UsageDay
-from chat.turn import engine as engine_module
 from chat.turn import recording
 from chat.turn.engine import start_turn
 from chat.turn.limits import turn_running
@@ -16,42 +15,27 @@ from groq_emulator import Fault, Reply
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def counting_hops(monkeypatch) -> list:
-    """The names of the engine's thread hops, in order."""
-    hops = []
-    real = engine_module.database_sync_to_async
-
-    def counting(fn):
-        hops.append(getattr(fn, "__name__", type(fn).__name__))
-        return real(fn)
-
-    monkeypatch.setattr(engine_module, "database_sync_to_async", counting)
-    return hops
-
-
 @sync_to_async
 def usage_turns(user) -> list[int]:
     return list(UsageDay.objects.filter(user=user).values_list("turns", flat=True))
 
 
-async def test_an_answered_turn_ends_in_the_answers_hop(user, emulator, monkeypatch):
+async def test_an_answered_turn_ends_in_the_answers_hop(user, emulator, engine_hops):
     emulator.push_reply(Reply(content="Done."))
-    hops = counting_hops(monkeypatch)
 
     turn = await start_turn(user=user, text="hello")
     async with asyncio.timeout(15):
         events = [event async for event in turn.events()]
 
     assert events[-1].kind == "done"
-    assert hops == ["save_user_message", "answer"]  # no third hop for the lock, usage and news
+    assert engine_hops == ["save_user_message", "answer"]  # no third hop for the lock, usage and news
     # By the time the user sees the end, the conversation is free and the turn counted.
     assert not await sync_to_async(turn_running)(turn.conversation_id)
     assert await usage_turns(user) == [1]
 
 
-async def test_a_stopped_turn_still_ends_once_on_its_own_hop(user, emulator, monkeypatch):
+async def test_a_stopped_turn_still_ends_once_on_its_own_hop(user, emulator, engine_hops):
     emulator.push_fault(Fault(kind="slow", seconds=0.05))  # a reply of many seconds
-    hops = counting_hops(monkeypatch)
 
     turn = await start_turn(user=user, text="tell me a long story")
     async with asyncio.timeout(15):
@@ -59,7 +43,7 @@ async def test_a_stopped_turn_still_ends_once_on_its_own_hop(user, emulator, mon
             if event.kind == "text":
                 turn.stop()
 
-    assert hops == ["save_user_message", "interrupted", "TurnEnd"]
+    assert engine_hops == ["save_user_message", "interrupted", "TurnEnd"]
     assert not await sync_to_async(turn_running)(turn.conversation_id)
     assert await usage_turns(user) == [1]
 
