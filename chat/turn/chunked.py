@@ -1,4 +1,4 @@
-"""Fewer trips up the HTTP stack for a streamed reply: chat.turn.transport's reads hand h11 the complete chunks
+"""Fewer trips up the HTTP stack for a streamed reply: chat.turn.network's reads hand h11 the complete chunks
 of a chunked response body as one chunk. Bytes in, bytes out; no asyncio, no Django."""
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from core.text import clean_text
 logger = logging.getLogger(__name__)
 
 OFFLINE_API_KEY = "offline-demo"  # the built-in emulator accepts any key
-# After a reply's first text, the network hands its chunks over at most this often (chat.turn.transport): the
+# After a reply's first text, the network hands its chunks over at most this often (chat.turn.network): the
 # page and the event stream coalesce text to 40 ms frames anyway, and each hand-over wakes the whole read chain.
 PACE_SECONDS = 0.03
 DRAIN_SECONDS = 1.0  # how long the end of a body may trail its [DONE] (see _read_to_end)
@@ -322,7 +322,7 @@ class ModelStream:
 
     def _pace(self) -> None:
         network = self._response.http_response.extensions.get("network_stream")
-        if hasattr(network, "set_pace"):  # chat.turn.transport's (not httpx's own transport, behind a proxy)
+        if hasattr(network, "set_pace"):  # chat.turn.network's (not httpx's own transport, behind a proxy)
             network.set_pace(PACE_SECONDS)
 
     @property
