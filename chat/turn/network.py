@@ -9,10 +9,7 @@ pool on top; httpcore still parses HTTP.
 Paced reads: once a reply's first text is out, chat.turn.llm asks the stream for a `pace` (`PacedStream.set_pace`).
 A read then hands over what arrived within that window in one piece, instead of waking the whole chain (httpcore,
 the SDK's body iterator, SSE decoding, the turn's listeners) for each ~6 ms packet; the page's frames are
-coalesced to 40 ms anyway. While few streams are paced, the reply's end (`[DONE]`, end of file, an error) wakes a
-held read at once. With many (`BUSY_STREAMS`), the process is short of CPU and every packet's wake-up costs
-everyone: a held read then also stops the socket's reader for its window, so the kernel gathers the packets and
-one wake-up takes them all, and a reply's end can wait up to one window.
+coalesced to 40 ms anyway. The end of the reply (`[DONE]`, end of file, an error) is never held back.
 """
 
 from __future__ import annotations
@@ -20,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
-import weakref
 from collections.abc import Iterable
 from typing import Any
 
@@ -30,11 +26,6 @@ from chat.turn.chunked import ChunkMerger
 
 _HIGH_WATER = 256 * 1024  # received but unread bytes above which the socket stops reading (back-pressure)
 _END = b"data: [DONE]"  # the last event of a streamed completion
-# Paced streams in the process above which held reads also stop their socket's reader. bench/load.py, one process,
-# 2 cores, SQLite: with every held read stopping its reader, CPU per turn fell ~18% at 100 streams (× pace 2.14–2.25
-# against 2.42–2.68) but each reply ended ~25 ms later, which at 20 streams cost more than it saved.
-BUSY_STREAMS = 32
-_paced: weakref.WeakSet[PacedStream] = weakref.WeakSet()
 
 
 class _Protocol(asyncio.Protocol):
@@ -99,11 +90,6 @@ class PacedStream(httpcore.AsyncNetworkStream):
         the reply's end was already handed over (a short reply: its first text and [DONE] came in one read)."""
         if not self._ended:
             self._pace = seconds
-            _paced.add(self)
-
-    def _unpace(self) -> None:
-        self._pace = 0.0
-        _paced.discard(self)
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         protocol = self._protocol
@@ -120,8 +106,7 @@ class PacedStream(httpcore.AsyncNetworkStream):
             if data is None:
                 data = ChunkMerger.cut(protocol.buffer, max_bytes)  # cut short: h11 reports it
             if _END in data:
-                self._unpace()  # what follows the reply's end (its last chunk): at once
-                self._ended = True
+                self._pace, self._ended = 0.0, True  # what follows the reply's end (its last chunk): at once
             if protocol.paused and len(protocol.buffer) <= _HIGH_WATER // 4:
                 protocol.paused = False
                 self._transport.resume_reading()
@@ -147,38 +132,20 @@ class PacedStream(httpcore.AsyncNetworkStream):
             protocol.waiter = None
 
     async def _hold(self, loop: asyncio.AbstractEventLoop, until: float) -> None:
-        """Let more of the reply arrive until `until` (or, unless the process is busy, its end)."""
+        """Let more of the reply arrive until `until` (or its end, or back-pressure)."""
         if until <= loop.time():
             return
         protocol = self._protocol
         protocol.waiter, protocol.holding = loop.create_future(), True
-        stopped = len(_paced) >= BUSY_STREAMS and not protocol.paused
-        if stopped:
-            self._transport.pause_reading()
-        if stopped:
-            timer = loop.call_at(until, self._release, protocol.waiter)
-        else:
-            timer = loop.call_at(until, protocol._wake)
+        timer = loop.call_at(until, protocol._wake)
         try:
             await protocol.waiter
         finally:
             timer.cancel()
-            if stopped:
-                self._transport.resume_reading()  # a no-op when _release did it, or the transport is closing
             protocol.waiter, protocol.holding = None, False
 
-    def _release(self, waiter: asyncio.Future) -> None:
-        """The window of a read that stopped the socket's reader is over: read again, and wake the read once what
-        the kernel gathered is in. A timer due now runs after the events of the loop's next poll (data_received
-        wakes the read first); with nothing gathered, the timer wakes it."""
-        self._protocol.holding = False
-        self._transport.resume_reading()
-        loop = asyncio.get_running_loop()
-        loop.call_at(loop.time(), _settle, waiter)
-
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._unpace()  # a new request: its reply starts unpaced
-        self._ended = False
+        self._pace, self._ended = 0.0, False  # a new request: its reply starts unpaced
         if not buffer:
             return
         self._chunks.request_sent(buffer)
@@ -194,7 +161,6 @@ class PacedStream(httpcore.AsyncNetworkStream):
                 raise httpcore.WriteTimeout(str(exc) or "write timed out") from exc
 
     async def aclose(self) -> None:
-        self._unpace()
         self._transport.close()
 
     async def start_tls(
@@ -230,11 +196,6 @@ class PacedStream(httpcore.AsyncNetworkStream):
             protocol = self._protocol
             return protocol.eof or bool(protocol.buffer)
         return None
-
-
-def _settle(waiter: asyncio.Future) -> None:
-    if not waiter.done():
-        waiter.set_result(None)
 
 
 class AsyncioBackend(httpcore.AsyncNetworkBackend):
