@@ -8,6 +8,8 @@ the stream accumulation (tool-call deltas merged by index) and the translation o
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import importlib
 import logging
 import threading
 import weakref
@@ -82,9 +84,8 @@ def translate_error(exc: BaseException) -> UpstreamError:
 
 
 # --- Client ------------------------------------------------------------------------------------------------
-_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple, groq.AsyncGroq]] = (
-    weakref.WeakKeyDictionary()
-)
+_Clients = weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple, groq.AsyncGroq]]
+_clients: _Clients = weakref.WeakKeyDictionary()
 _emulator_lock = threading.Lock()
 _emulator: Any = None
 
@@ -115,10 +116,12 @@ def _connection() -> tuple[str, str]:
 
 
 def warm_up() -> None:
-    """What a process's first model request would otherwise pay for (~40 ms): the SDK's chat resources, which it
-    imports on first use, and the TLS context. No network, no database."""
+    """What a process's first model request would otherwise pay for (~45 ms): the SDK's chat resources and anyio's
+    asyncio backend (httpcore's pool locks), imported on first use, and the TLS context. No network, no database."""
     import groq.resources.chat.completions  # noqa: F401
 
+    with contextlib.suppress(ImportError):  # anyio's own module name: if it moves, the first request loads it
+        importlib.import_module("anyio._backends._asyncio")
     if not proxy_configured():
         ssl_context()
 

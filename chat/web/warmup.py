@@ -1,7 +1,9 @@
-"""Warm-up at process start (config.asgi), so the first user's turn does not pay a fresh process's one-off costs:
-the model client's lazy imports and TLS context (chat.turn.llm.warm_up), the Markdown renderer's link patterns, and
-the compiled templates of the page and its live frames (Django's cached loader compiles each on first use). Cheap
-(~0.1 s), no network and no database, so it is safe before the database is reachable; a failure is logged and the
+"""Warm-up at process start (config.asgi), so the first user's turn does not pay a fresh process's one-off costs: the
+model client's lazy imports and TLS context (chat.turn.llm.warm_up), the URLconf with every view (imported by the
+first request), the channel layer (built, with its imports, by the first socket: ~5 ms), the locale's date formats
+(loaded by the first `|date`), the Markdown renderer's link patterns, and the compiled templates of the page and
+its live frames (Django's cached loader compiles each on first use). Cheap (~0.2 s), no network and no database (a
+Redis layer connects on first use), so it is safe before the stores are reachable; a failure is logged and the
 process serves on."""
 
 from __future__ import annotations
@@ -10,8 +12,11 @@ import logging
 import time
 from pathlib import Path
 
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.template.loader import get_template
+from django.urls import get_resolver
+from django.utils import formats
 
 from chat.turn import llm
 from chat.web.rendering import render_markdown
@@ -25,6 +30,9 @@ def warm_up() -> None:
     started = time.perf_counter()
     try:
         llm.warm_up()
+        get_resolver().url_patterns  # noqa: B018  (the URLconf and every view: ~90 ms for the first request)
+        get_channel_layer()
+        formats.get_format("DATETIME_FORMAT")
         render_markdown("See https://example.com")  # linkify-it compiles its patterns on first use: ~15 ms
         for root in settings.TEMPLATES[0]["DIRS"]:
             for folder in TEMPLATE_FOLDERS:

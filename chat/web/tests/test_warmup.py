@@ -2,7 +2,11 @@
 parts loaded before the first turn; a failure never stops the process."""
 
 import logging
+import os
+import subprocess
+import sys
 
+from django.conf import settings
 from django.template import base, engines
 from django.template.loader import render_to_string
 
@@ -62,3 +66,38 @@ def test_after_warm_up_rendering_a_reply_with_a_link_compiles_no_pattern(monkeyp
 
     assert 'href="https://example.com/list"' in html
     assert compiled == []
+
+
+def test_a_fresh_process_has_what_a_first_turn_would_load_lazily(tmp_path):
+    """After start-up (config.asgi), the first request, the first socket and the first model request import nothing
+    more: the URLconf (and so every view), the channel layer, anyio's asyncio backend (httpcore's pool locks) and the
+    locale's date formats are loaded."""
+    probe = (
+        "import sys\n"
+        "import config.asgi\n"
+        "from channels.layers import channel_layers\n"
+        "print('layer' if 'default' in channel_layers.backends else 'no layer')\n"
+        "for name in ('config.urls', 'anyio._backends._asyncio', 'django.conf.locale.en.formats'):\n"
+        "    print(name if name in sys.modules else 'missing ' + name)\n"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    env.pop("REDIS_URL", None)
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == [
+        "layer",
+        "config.urls",
+        "anyio._backends._asyncio",
+        "django.conf.locale.en.formats",
+    ]
