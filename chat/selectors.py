@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+from typing import NamedTuple
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection
@@ -51,27 +52,33 @@ def conversation_get(*, owner: AbstractBaseUser, conversation_id: object) -> Con
     return conversation
 
 
-def message_list_recent(*, conversation: Conversation, limit: int) -> list[Message]:
-    """The newest `limit` messages, oldest first, with what a prompt needs (never the stored reasoning):
-    one bounded query on the (conversation, created_at, id) index, however long the conversation is."""
-    newest = (
-        conversation.messages.filter(
-            replaced_at__isnull=True
-        )  # the current branch only (not regenerated/edited)
-        .order_by("-created_at", "-id")
-        .only(
-            "conversation_id",
-            "role",
-            "content",
-            "tool_calls",
-            "tool_call_id",
-            "tool_name",
-            "created_at",
-            "replaced_at",
+class PromptRow(NamedTuple):
+    """A stored message as a prompt needs it (never the reasoning): a tuple, ~3× cheaper to load than a model."""
+
+    id: int
+    role: str
+    content: str
+    tool_calls: list
+    tool_call_id: str
+    tool_name: str
+    created_at: datetime.datetime
+    replaced_at: datetime.datetime | None
+
+
+def message_list_recent(
+    *, conversation: Conversation, limit: int, before: PromptRow | Message | None = None
+) -> list[PromptRow]:
+    """The newest `limit` messages (older than `before`, when given), oldest first: one bounded query on the
+    (conversation, created_at, id) index, however long the conversation is."""
+    rows = conversation.messages.filter(
+        replaced_at__isnull=True
+    )  # the current branch (not regenerated/edited)
+    if before is not None:
+        rows = rows.filter(
+            Q(created_at__lt=before.created_at) | Q(created_at=before.created_at, id__lt=before.id)
         )
-        .select_related(None)[:limit]
-    )
-    return list(newest)[::-1]
+    newest = rows.order_by("-created_at", "-id").values_list(*PromptRow._fields)[:limit]
+    return [PromptRow._make(row) for row in reversed(newest)]
 
 
 def message_list(*, conversation: Conversation) -> QuerySet[Message]:

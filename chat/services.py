@@ -55,17 +55,21 @@ def conversation_delete(*, owner: AbstractBaseUser, conversation_id: object) -> 
 
 
 @transaction.atomic
-def user_message_create(*, owner: AbstractBaseUser, conversation_id: object | None, content: str) -> Message:
-    """Saves the user's message first (creating the conversation when needed), before the model is called."""
-    if conversation_id is None:
+def user_message_create(
+    *, owner: AbstractBaseUser, conversation: Conversation | None, content: str
+) -> Message:
+    """Saves the user's message first (creating the conversation when None), before the model is called.
+    `conversation` is the owner's, as chat.selectors.conversation_get returned it (not read again)."""
+    if conversation is None:
         conversation = conversation_create(owner=owner, title=title_from(content))  # updated now, as created
     else:
-        conversation = conversation_get(owner=owner, conversation_id=conversation_id)
+        if conversation.owner_id != owner.pk:
+            raise errors.ConversationNotFound(conversation_id=conversation.pk)
         if not conversation.title:
             conversation.title = title_from(content)
         _announce(owner)  # it moves to the top of the sidebar
         conversation.updated_at = timezone.now()
-        conversation.save()
+        conversation.save(update_fields=["title", "updated_at"])
     return Message.objects.create(conversation=conversation, role=Message.Role.USER, content=content)
 
 
@@ -170,6 +174,7 @@ def _last_question(*, owner: AbstractBaseUser, conversation_id: object, message_
         raise errors.MessageNotFound(message_id=message_id)
     if last is None or last.pk != message.pk:
         raise errors.NotLastQuestion()
+    message.conversation = conversation  # the one just read, owner-checked
     return message
 
 
@@ -195,7 +200,7 @@ def user_message_edit(
     question.conversation.messages.filter(replaced_at__isnull=True, pk__gte=question.pk).update(
         replaced_at=timezone.now()
     )
-    return user_message_create(owner=owner, conversation_id=question.conversation_id, content=content)
+    return user_message_create(owner=owner, conversation=question.conversation, content=content)
 
 
 # --- Feedback -------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Transcript pages: the newest messages first, cut at a turn boundary, and the way back to the start."""
 
 import pytest
+from django.utils import timezone
 
 from chat.models import Conversation, Message
 from chat.selectors import message_page
@@ -68,3 +69,20 @@ def test_a_cursor_from_another_conversation_gives_nothing(user, other_user):
     other_message = theirs.messages.last()
     assert message_page(conversation=mine, before=other_message.pk) == ([], None)
     assert message_page(conversation=mine, before="abc") == ([], None)
+
+
+def test_recent_messages_walk_back_page_by_page_without_gaps_or_repeats(user):
+    from chat.selectors import message_list_recent
+
+    conversation = long_conversation(user, turns=20)
+    Message.objects.filter(conversation=conversation, content="answer 7").update(replaced_at=timezone.now())
+    Message.objects.filter(pk__in=conversation.messages.values("pk")[:40]).update(  # ties on created_at
+        created_at=timezone.now()
+    )
+    current = list(conversation.messages.filter(replaced_at__isnull=True).order_by("created_at", "id"))
+    walked, oldest = [], None
+    while page := message_list_recent(conversation=conversation, limit=7, before=oldest):
+        assert len(page) <= 7
+        walked = page + walked
+        oldest = page[0]
+    assert [m.id for m in walked] == [m.pk for m in current] and len(current) == 59

@@ -120,3 +120,23 @@ def test_search_finds_titles_and_message_text_of_ones_own_conversations(user, ot
     assert conversation_search(owner=user, query="eggs") == [(conversation, "add eggs")]
     assert [c for c, _ in conversation_search(owner=user, query="report")] == [plain]
     assert conversation_search(owner=user, query="   ") == []
+
+
+def test_a_question_moves_its_conversation_up_in_one_narrow_update(user, chat, django_assert_max_num_queries):
+    conversation, _, _ = chat
+    before = conversation.updated_at
+    with django_assert_max_num_queries(10) as captured:
+        message = services.user_message_create(owner=user, conversation=conversation, content="and bread")
+    statements = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert [sql.split()[0] for sql in statements] == ["UPDATE", "INSERT"]  # not read again, then the message
+    assert "owner_id" not in statements[0] and "created_at" not in statements[0]  # only title and time
+    conversation.refresh_from_db()
+    assert conversation.updated_at > before and conversation.title == "Groceries"
+    assert message.conversation_id == conversation.pk and message.role == "user"
+
+
+def test_a_question_never_lands_in_someone_elses_conversation(user, other_user, chat):
+    conversation, _, _ = chat
+    with pytest.raises(errors.ConversationNotFound):
+        services.user_message_create(owner=other_user, conversation=conversation, content="mine now")
+    assert not conversation.messages.filter(content="mine now").exists()

@@ -38,6 +38,7 @@ from chat.turn.events import (
 )
 from chat.turn.hop_context import hop_context
 from chat.turn.limits import validate_message_text
+from chat.turn.prompting import Turns
 from chat.turn.protocols import ToolProtocol, ToolResult, protocol_for
 from chat.turn.result import TurnResult, fold
 from chat.turn.tool_runner import ToolRunner, display_params
@@ -73,12 +74,12 @@ async def start_turn(
     With `retry_of` (the conversation's last question): no text regenerates its reply, a text edits it. The old
     branch stays in the conversation, marked replaced (chat.services.reply_replace / user_message_edit)."""
     text = None if retry_of is not None and text in (None, "") else validate_message_text(text)
-    if retry_of is None:
-        save = database_sync_to_async(recording.save_user_message)(user, conversation_id, text, check)
-    else:
-        save = database_sync_to_async(recording.save_retry)(user, conversation_id, retry_of, text, check)
-    user_message, history = await asyncio.create_task(save, context=hop_context())
     protocol = protocol_for(mode or settings.GROQ_TOOL_MODE)
+    hop, args = recording.save_user_message, (user, conversation_id, text, check, protocol)
+    if retry_of is not None:
+        hop, args = recording.save_retry, (user, conversation_id, retry_of, text, check, protocol)
+    save = database_sync_to_async(hop)(*args)
+    user_message, history = await asyncio.create_task(save, context=hop_context())
     turn = Turn(user=user, user_message=user_message, history=history, protocol=protocol)
     turn.retry, turn.opens_conversation = retry_of is not None, conversation_id is None and retry_of is None
     turn.start()
@@ -87,14 +88,14 @@ async def start_turn(
 
 class Turn:
     def __init__(
-        self, *, user: AbstractBaseUser, user_message: Message, history: list[Message], protocol: ToolProtocol
+        self, *, user: AbstractBaseUser, user_message: Message, history: Turns, protocol: ToolProtocol
     ):
         self.user = user
         self.id = uuid.uuid4().hex  # this run (a regenerated question is answered by a new turn, a new id)
         self.user_message = user_message
         self.conversation = user_message.conversation
         self.conversation_id: int = user_message.conversation_id
-        self.history = history
+        self.history = history  # the turns the prompt keeps, rendered (chat.turn.prompting.history_window)
         self.protocol = protocol
         self._log = EventLog()  # every listener reads the whole turn (the API's answer and the pages' stream)
         self._task: asyncio.Task | None = None
@@ -161,9 +162,7 @@ class Turn:
         )
         final: TurnEvent | None = None
         try:
-            messages = prompting.build_messages(
-                self.history, self.protocol, settings.GROQ_HISTORY_TOKEN_BUDGET, tz=self.user.timezone
-            )
+            messages = prompting.prompt_messages(self.history, self.protocol, tz=self.user.timezone)
             async with asyncio.timeout_at(asyncio.get_running_loop().time() + settings.AGENT_TIMEOUT):
                 final = await self._loop(messages)
         except asyncio.CancelledError:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from chat.models import Message
 from chat.turn.calls import ToolCall
@@ -55,10 +56,77 @@ MIN_ROW_TOKENS = 6
 
 
 def history_rows(budget: int) -> int:
-    """How many of the newest stored messages to load so that every turn `build_messages` could keep is whole:
-    the turns kept fit `budget`, so they hold at most budget // MIN_ROW_TOKENS rows; the current turn is one more,
-    and a turn cut at the window's edge renders to nothing (it starts without its user message)."""
+    """The most stored messages any prompt can hold: the turns kept fit `budget`, so they hold at most
+    budget // MIN_ROW_TOKENS rows; the current turn is one more, and a turn cut at the window's edge renders to
+    nothing (it starts without its user message)."""
     return max(budget, 0) // MIN_ROW_TOKENS + 2
+
+
+# The newest rows a turn loads first (most conversations are shorter); each older page is twice the last.
+FIRST_PAGE_ROWS = 64
+
+Turns = list[list[dict]]  # a prompt's turns, each its wire messages
+
+# (the oldest row loaded so far or None, how many) → that many rows just older, oldest first
+LoadOlder = Callable[[Any, int], Sequence[Any]]
+
+
+def history_window(load_older: LoadOlder, protocol: str | ToolProtocol, budget: int) -> Turns:
+    """The newest whole turns that fit `budget` tokens (the current turn always does), rendered, oldest first.
+    Rows are loaded newest page first, and an older page only while every whole turn so far fits: a long
+    conversation costs what its prompt holds, not the history_rows(budget) rows that could fit at 6 tokens a row."""
+    protocol = protocol_for(protocol)
+    cap = history_rows(budget)
+    kept: Turns = []  # newest turn first
+    tail: list = []  # the oldest rows loaded: the end of a turn whose user message is older still
+    oldest = None
+    used = loaded = 0
+    size, spent = FIRST_PAGE_ROWS, False
+    while (loaded < cap or not kept) and not spent:
+        want = min(size, cap - loaded) if kept else size  # the current turn, however long, always comes whole
+        page = list(load_older(oldest, want))
+        loaded += len(page)
+        oldest = page[0] if page else oldest
+        rows = page + tail
+        starts = [i for i, m in enumerate(rows) if m.role == Message.Role.USER]
+        tail = rows[: starts[0]] if starts else rows
+        for start, end in reversed(list(zip(starts, [*starts[1:], len(rows)], strict=True))):
+            turn = [m for t in render_turns(rows[start:end], protocol) for m in t]
+            cost = sum(estimate_tokens(m) for m in turn)
+            if kept and used + cost > budget:
+                spent = True
+                break
+            kept.append(turn)
+            used += cost
+        if len(page) < want:
+            break
+        size *= 2
+    return kept[::-1]
+
+
+def prompt_messages(
+    turns: Iterable[list[dict]],
+    protocol: str | ToolProtocol,
+    *,
+    tz: str = "UTC",
+    now: dt.datetime | None = None,
+) -> list[dict]:
+    """The system prompt, then the turns' messages."""
+    system = {"role": "system", "content": system_prompt(protocol, tz=tz, now=now)}
+    return [system, *(m for turn in turns for m in turn)]
+
+
+def _older_in(rows: Sequence[Any]) -> LoadOlder:
+    """`load_older` over rows already in memory (oldest first)."""
+    end = len(rows)
+
+    def load_older(oldest: Any, n: int) -> Sequence[Any]:
+        nonlocal end
+        start = max(0, end - n)
+        page, end = rows[start:end], start
+        return page
+
+    return load_older
 
 
 def render_turns(messages: Iterable[Message], protocol: str | ToolProtocol) -> list[list[dict]]:
@@ -102,19 +170,9 @@ def build_messages(
     tz: str = "UTC",
     now: dt.datetime | None = None,
 ) -> list[dict]:
-    """System prompt + the newest whole turns that fit `budget` tokens (the current turn always fits)."""
-    turns = render_turns(history, protocol)
-    kept: list[list[dict]] = []
-    used = 0
-    for turn in reversed(turns):
-        cost = sum(estimate_tokens(m) for m in turn)
-        if kept and used + cost > budget:
-            break
-        kept.append(turn)
-        used += cost
-    return [{"role": "system", "content": system_prompt(protocol, tz=tz, now=now)}] + [
-        m for turn in reversed(kept) for m in turn
-    ]
+    """System prompt + the newest whole turns of `history` that fit `budget` tokens (the current turn always fits)."""
+    turns = history_window(_older_in(list(history)), protocol, budget)
+    return prompt_messages(turns, protocol, tz=tz, now=now)
 
 
 _UNANSWERED = json.dumps({"error": "interrupted", "message": "This call was interrupted before it finished."})

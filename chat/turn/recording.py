@@ -18,7 +18,8 @@ from chat.turn import quota
 from chat.turn.calls import ToolCall
 from chat.turn.events import ToolCallFinished
 from chat.turn.limits import acquire_turn_lock, release_turn_lock
-from chat.turn.prompting import history_rows
+from chat.turn.prompting import Turns, history_window, render_turns
+from chat.turn.protocols import ToolProtocol
 from chat.turn.tools import result_json
 from core import broadcast
 
@@ -30,28 +31,29 @@ def save_user_message(
     conversation_id: object | None,
     text: str,
     check: Callable[[], object] | None = None,
-) -> tuple[Message, list[Message]]:
+    protocol: str | ToolProtocol | None = None,
+) -> tuple[Message, Turns]:
     """The turn's first hop, all in one thread hop: the caller's `check` (a socket's session), the rate check, the
     message saved under the conversation's turn lock (released when the turn ends), and the newest history that
-    can fit the token budget."""
+    fits the token budget (as `protocol` renders it; default GROQ_TOOL_MODE)."""
     if check is not None:
         check()  # before anything is counted or saved
     quota.check_turn_allowed(user)  # the daily token quota, then the per-minute rate
+    conversation = None
     if conversation_id is not None:
         # Not found before busy; and the lock is keyed by the real pk, whatever form the id came in.
-        conversation_id = conversation_get(owner=user, conversation_id=conversation_id).pk
-        acquire_turn_lock(conversation_id)
+        conversation = conversation_get(owner=user, conversation_id=conversation_id)
+        acquire_turn_lock(conversation.pk)
     try:
-        message = services.user_message_create(owner=user, conversation_id=conversation_id, content=text)
+        message = services.user_message_create(owner=user, conversation=conversation, content=text)
     except BaseException:
-        if conversation_id is not None:
-            release_turn_lock(conversation_id)
+        if conversation is not None:
+            release_turn_lock(conversation.pk)
         raise
-    if conversation_id is None:
+    if conversation is None:
         acquire_turn_lock(message.conversation_id)
-        return message, [message]  # a new conversation: its history is this message
-    rows = history_rows(settings.GROQ_HISTORY_TOKEN_BUDGET)
-    return message, message_list_recent(conversation=message.conversation, limit=rows)
+        return message, render_turns([message], _protocol(protocol))  # a new conversation: this message
+    return message, _history(message.conversation, protocol)
 
 
 def save_retry(
@@ -60,7 +62,8 @@ def save_retry(
     message_id: object,
     text: str | None,
     check: Callable[[], object] | None = None,
-) -> tuple[Message, list[Message]]:
+    protocol: str | ToolProtocol | None = None,
+) -> tuple[Message, Turns]:
     """Regenerate (no text) or edit (a text) the conversation's last question, in one thread hop like
     save_user_message: `check`, the rate check, the change under the conversation's turn lock, the newest history."""
     if check is not None:
@@ -82,8 +85,20 @@ def save_retry(
         raise
     # The page re-renders the transcript's last page (the replaced branch marked): chat.web.live.LiveTurn.started
     message.transcript_page = message_page(conversation=message.conversation)
-    rows = history_rows(settings.GROQ_HISTORY_TOKEN_BUDGET)
-    return message, message_list_recent(conversation=message.conversation, limit=rows)
+    return message, _history(message.conversation, protocol)
+
+
+def _history(conversation: Conversation, protocol: str | ToolProtocol | None) -> Turns:
+    """The turns the prompt keeps, rendered: rows loaded newest page first, only as far back as the budget goes."""
+    return history_window(
+        lambda oldest, n: message_list_recent(conversation=conversation, limit=n, before=oldest),
+        _protocol(protocol),
+        settings.GROQ_HISTORY_TOKEN_BUDGET,
+    )
+
+
+def _protocol(protocol: str | ToolProtocol | None) -> str | ToolProtocol:
+    return protocol or settings.GROQ_TOOL_MODE
 
 
 USAGE_FIELDS = services.USAGE_FIELDS

@@ -435,9 +435,9 @@ async def test_a_conversation_survives_a_change_of_tool_mode(emulator, user, fir
 
 @pytest.mark.django_db(transaction=True)
 async def test_the_turn_starts_with_one_hop_and_a_bounded_history(user, emulator, settings, engine_hops):
-    """Rate check, lock, save and history in a single thread hop; the history query is the newest rows only."""
+    """Rate check, lock, save and history in a single thread hop; the history is the rows of the turns the prompt
+    keeps (the budget takes 3 of the 40 earlier questions), not the whole conversation."""
     from chat.tests.factories import MessageFactory
-    from chat.turn.prompting import history_rows
 
     settings.GROQ_HISTORY_TOKEN_BUDGET = 60
     conversation = await sync_to_async(ConversationFactory)(owner=user)
@@ -445,7 +445,7 @@ async def test_the_turn_starts_with_one_hop_and_a_bounded_history(user, emulator
         await sync_to_async(MessageFactory)(conversation=conversation, content=f"old {n}")
     turn = await start_turn(user=user, text="newest", conversation_id=conversation.pk)
     assert engine_hops == ["save_user_message"]
-    assert len(turn.history) == history_rows(60) and turn.history[-1].content == "newest"
+    assert [turn_[0]["content"] for turn_ in turn.history] == ["old 37", "old 38", "old 39", "newest"]
     assert [e async for e in turn.events()][-1].kind == "done"
 
 
@@ -457,6 +457,6 @@ def test_a_new_conversation_starts_without_reading_its_history_back(user, django
         message, history = save_user_message(user, None, "first words")
     release_turn_lock(message.conversation_id)
 
-    assert [m.pk for m in history] == [message.pk] and history[0].content == "first words"
+    assert history == [[{"role": "user", "content": "first words"}]] and message.content == "first words"
     reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
     assert not [sql for sql in reads if "chat_message" in sql]  # nothing read back from the messages

@@ -308,16 +308,76 @@ def varied_transcript(conversation, turns: int) -> None:
             MessageFactory(conversation=conversation, role="assistant", content="ok" if n % 2 else "y " * 80)
 
 
+def recent_rows(conversation, loads: list[int] | None = None):
+    """The selector as the turn's hop calls it, noting how many rows each page asked for."""
+    from chat.selectors import message_list_recent
+
+    def load_older(oldest, n):
+        if loads is not None:
+            loads.append(n)
+        return message_list_recent(conversation=conversation, limit=n, before=oldest)
+
+    return load_older
+
+
 @pytest.mark.parametrize("protocol", [NATIVE, PROMPT])
-@pytest.mark.parametrize("budget", [0, 40, 200, 900])
-def test_the_newest_rows_build_the_same_prompt_as_the_whole_conversation(conversation, protocol, budget):
-    from chat.selectors import message_list, message_list_recent
-    from chat.turn.prompting import history_rows
+@pytest.mark.parametrize("budget", [0, 40, 200, 900, 3000])
+def test_the_history_window_builds_the_same_prompt_as_the_whole_conversation(conversation, protocol, budget):
+    from chat.selectors import message_list
+    from chat.turn.prompting import history_window, prompt_messages
 
     varied_transcript(conversation, 60)
     MessageFactory(conversation=conversation, role="user", content="and now?")
     everything = list(message_list(conversation=conversation))
-    recent = message_list_recent(conversation=conversation, limit=history_rows(budget))
-    assert len(recent) == min(history_rows(budget), len(everything)) < len(everything)
-    assert [m.pk for m in recent] == [m.pk for m in everything[-len(recent) :]]
-    assert build_messages(recent, protocol, budget) == build_messages(everything, protocol, budget)
+    loads: list[int] = []
+    window = history_window(recent_rows(conversation, loads), protocol, budget)
+    assert prompt_messages(window, protocol) == build_messages(everything, protocol, budget)
+    assert window[-1][0] == {"role": "user", "content": "and now?"}
+    assert sum(loads) < len(everything)  # never the whole conversation
+
+
+def test_a_long_conversation_loads_one_page_when_its_newest_turns_fill_the_budget(conversation):
+    from chat.turn.prompting import FIRST_PAGE_ROWS, history_rows, history_window
+
+    for n in range(200):
+        plain_turn(conversation, n)
+    loads: list[int] = []
+    window = history_window(recent_rows(conversation, loads), NATIVE, 300)
+    assert loads == [FIRST_PAGE_ROWS]  # not the history_rows(300) rows a prompt could hold at 6 tokens a row
+    assert 1 < len(window) < FIRST_PAGE_ROWS // 2 < history_rows(300)
+    assert window[-1][0]["content"].startswith("question 199 ")
+
+
+def test_older_pages_load_only_while_every_turn_so_far_fits(conversation):
+    from chat.selectors import message_list
+    from chat.turn.prompting import FIRST_PAGE_ROWS, history_window, prompt_messages
+
+    for n in range(150):
+        plain_turn(conversation, n, size=4)  # small turns: the budget takes several pages
+    everything = list(message_list(conversation=conversation))
+    loads: list[int] = []
+    window = history_window(recent_rows(conversation, loads), PROMPT, 2500)
+    assert prompt_messages(window, PROMPT) == build_messages(everything, PROMPT, 2500)
+    assert FIRST_PAGE_ROWS < 2 * len(window) < len(everything)
+    assert loads == [FIRST_PAGE_ROWS * 2**i for i in range(len(loads))] and len(loads) > 1  # twice the last
+    assert sum(loads[:-1]) <= 2 * len(window) + 1  # the last page was needed: all the ones before it fit
+
+
+def test_a_short_conversation_is_one_query(conversation, django_assert_num_queries):
+    from chat.turn.prompting import history_window
+
+    for n in range(5):
+        plain_turn(conversation, n)
+    with django_assert_num_queries(1):
+        window = history_window(recent_rows(conversation), NATIVE, 6000)
+    assert len(window) == 5 and [m["role"] for m in window[0]] == ["user", "assistant"]
+
+
+def test_the_current_turn_comes_whole_however_many_rows_it_has(conversation):
+    from chat.turn.prompting import history_rows, history_window
+
+    plain_turn(conversation, 0)
+    rows = tool_turn(conversation)
+    assert len(rows) > history_rows(0)
+    [turn] = history_window(recent_rows(conversation), NATIVE, 0)
+    assert [m["role"] for m in turn] == ["user", "assistant", "tool", "assistant", "tool", "assistant"]
