@@ -185,7 +185,7 @@ class Completion:
 
 
 class StreamAccumulator:
-    """Merges decoded chunks (plain dicts, as `json.loads` made them) into a Completion.
+    """Merges decoded chunks (plain dicts, as chat.turn.sse decoded them) into a Completion.
 
     Tool-call pieces are merged by `index`; arguments are parsed later. Anything of the wrong type from
     upstream counts as absent rather than failing the turn."""
@@ -278,7 +278,7 @@ class ModelStream:
     """An open streamed completion: iterate for Deltas, then read `.completion`; `close()` ends it upstream.
 
     The SDK makes the request (auth, retries, status errors) through `with_streaming_response`, which hands
-    back the raw body instead of a typed object per chunk; `chat.turn.sse` decodes it with `json.loads`."""
+    back the raw body instead of a typed object per chunk; `chat.turn.sse` decodes it (orjson)."""
 
     def __init__(self, params: dict):
         self.params = params

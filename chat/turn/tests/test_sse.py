@@ -60,3 +60,18 @@ async def test_batches_keep_only_objects_and_done():
         yield b"data: 3\n\ndata: [DONE]\n\n"
 
     assert [batch async for batch in sse_batches(body())] == [[{"a": 1}], [DONE]]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"a": "\\ud800 x"}',  # a lone surrogate: kept for clean_text to replace, as json.loads does
+        b'{"a": NaN, "b": -Infinity}',
+        b'{"a": "caf\\u00e9 \xf0\x9f\x8d\xb5", "b": [1.5, true, null], "c": {"d": 2}}',
+    ],
+)
+def test_chunks_decode_exactly_as_the_standard_json_module_does(data):
+    import json
+
+    [decoded] = decode(b"data: " + data + b"\n\n")
+    assert repr(decoded) == repr(json.loads(data))
