@@ -14,8 +14,8 @@ the real login form, then per level N runs N websocket chats and N REST SSE chat
 - to model p50: message sent → the model's request received, the part of the added TTFT before the model call;
 - with --use-env-stores, stores ms/turn: the CPU of this machine's PostgreSQL and Redis server processes over the
   level / turns (they share the cores with daphne; a backend that exits during the level is not counted);
-then the memory of idle sockets (RSS growth per open authenticated websocket) and the queries of one turn at 2/50/500
-prior messages (in this process: the engine over the same upstream, every query counted on every thread).
+then the memory of idle sockets (RSS growth per open authenticated websocket) and the queries and CPU of one turn at
+2/50/500 prior messages (in this process: the engine over the same upstream, every query counted on every thread).
 Figures depend on the machine and its load: the header states both. Never part of `make test`.
 """
 
@@ -350,8 +350,9 @@ class Bench:
         return grown / count
 
 
-def queries_per_turn(env: dict, prior_counts: list[int]) -> dict[int, int]:
-    """The engine's queries for one turn after `prior` messages, counted on every thread (in this process)."""
+def history_cost(env: dict, prior_counts: list[int], turns: int = 10) -> dict[int, tuple[int, float]]:
+    """The engine's queries (counted on every thread) and CPU (this process's, thread hops included) for one turn
+    after `prior` messages, in this process: the mean of `turns` turns, each in a new conversation of that length."""
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     import django
@@ -360,7 +361,7 @@ def queries_per_turn(env: dict, prior_counts: list[int]) -> dict[int, int]:
     from asgiref.sync import sync_to_async
     from django.db.backends import utils
 
-    from chat.models import Conversation, Message
+    from chat.models import Conversation, Message, UsageDay
     from chat.turn.engine import start_turn
     from users.models import User
 
@@ -375,6 +376,7 @@ def queries_per_turn(env: dict, prior_counts: list[int]) -> dict[int, int]:
 
     def setup(prior: int) -> tuple[User, int]:
         user = User.objects.get(username="bench-0")
+        UsageDay.objects.filter(user=user).delete()  # the daily allowance is not what is measured
         conversation = Conversation.objects.create(owner=user, title=f"history {prior}")
         Message.objects.bulk_create(
             Message(
@@ -384,14 +386,19 @@ def queries_per_turn(env: dict, prior_counts: list[int]) -> dict[int, int]:
         )
         return user, conversation.pk
 
-    async def one(prior: int) -> int:
+    async def one(prior: int) -> tuple[int, float]:
         user, conversation_id = await sync_to_async(setup)(prior)
-        counter["n"] = 0
+        counter["n"], cpu = 0, time.process_time()
         turn = await start_turn(user=user, text="[bench:q] hello", conversation_id=conversation_id)
         [event async for event in turn.events()]
-        return counter["n"]
+        return counter["n"], time.process_time() - cpu
 
-    return {prior: asyncio.run(one(prior)) for prior in prior_counts}
+    async def mean(prior: int) -> tuple[int, float]:
+        await one(prior)  # the first turn of a size loads what the others reuse
+        runs = [await one(prior) for _ in range(turns)]
+        return max(q for q, _ in runs), sum(c for _, c in runs) / turns
+
+    return {prior: asyncio.run(mean(prior)) for prior in prior_counts}
 
 
 def ms(values: list[float], q: float) -> str:
@@ -409,7 +416,9 @@ def main() -> None:
         "--kinds", default="ws,sse", help="which chats a level runs: ws, sse or both (N of each)"
     )
     parser.add_argument("--idle-sockets", type=int, default=200, help="0 skips the idle-socket memory")
-    parser.add_argument("--history", default="2,50,500", help='"" skips the queries per turn')
+    parser.add_argument(
+        "--history", default="2,50,500", help='"" skips the queries and CPU per turn after N prior messages'
+    )
     parser.add_argument(
         "--use-env-stores", action="store_true", help="DATABASE_URL/REDIS_URL from the environment"
     )
@@ -474,10 +483,10 @@ def main() -> None:
             if k in ("DATABASE_URL", "REDIS_URL", "GROQ_BASE_URL", "GROQ_API_KEY", "CHAT_RATE_PER_MINUTE")
         }
         if args.history:
-            counts = queries_per_turn(env, [int(x) for x in args.history.split(",")])
+            costs = history_cost(env, [int(x) for x in args.history.split(",")])
             print(
-                "queries per turn (engine, no tool call): "
-                + ", ".join(f"{p} prior: {q}" for p, q in counts.items())
+                "per turn after N prior messages (engine in this process, no tool call): "
+                + ", ".join(f"{p} prior: {q} queries, {c * 1000:.1f} ms CPU" for p, (q, c) in costs.items())
             )
         print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
