@@ -70,9 +70,8 @@ def message_list_recent(
 ) -> list[PromptRow]:
     """The newest `limit` messages (older than `before`, when given), oldest first: one bounded query on the
     (conversation, created_at, id) index, however long the conversation is."""
-    rows = conversation.messages.filter(
-        replaced_at__isnull=True
-    )  # the current branch (not regenerated/edited)
+    # The current branch only (not a regenerated reply, nor an edited question and its reply).
+    rows = conversation.messages.filter(replaced_at__isnull=True)
     if before is not None:
         rows = rows.filter(
             Q(created_at__lt=before.created_at) | Q(created_at=before.created_at, id__lt=before.id)

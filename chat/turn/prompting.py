@@ -88,7 +88,7 @@ def history_window(load_older: LoadOlder, protocol: str | ToolProtocol, budget: 
         loaded += len(page)
         oldest = page[0] if page else oldest
         rows = page + tail
-        starts = [i for i, m in enumerate(rows) if m.role == Message.Role.USER]
+        starts = [i for i, m in enumerate(rows) if m.role == Message.Role.USER and m.replaced_at is None]
         tail = rows[: starts[0]] if starts else rows
         for start, end in reversed(list(zip(starts, [*starts[1:], len(rows)], strict=True))):
             turn = [m for t in render_turns(rows[start:end], protocol) for m in t]

@@ -381,3 +381,35 @@ def test_the_current_turn_comes_whole_however_many_rows_it_has(conversation):
     assert len(rows) > history_rows(0)
     [turn] = history_window(recent_rows(conversation), NATIVE, 0)
     assert [m["role"] for m in turn] == ["user", "assistant", "tool", "assistant", "tool", "assistant"]
+
+
+def trimmed_whole(messages, protocol, budget) -> list[dict]:
+    """The reference: render every row, then keep the newest whole turns that fit (the current one always)."""
+    kept, used = [], 0
+    for turn in reversed(render_turns(messages, protocol)):
+        cost = sum(estimate_tokens(m) for m in turn)
+        if kept and used + cost > budget:
+            break
+        kept.append(turn)
+        used += cost
+    return [m for turn in reversed(kept) for m in turn]
+
+
+@pytest.mark.parametrize("protocol", [NATIVE, PROMPT])
+@pytest.mark.parametrize("budget", [0, 30, 120, 600, 6000])
+def test_replaced_branches_in_memory_trim_as_the_whole_transcript_does(conversation, protocol, budget):
+    from django.utils import timezone
+
+    say = MessageFactory
+    now = timezone.now()
+    varied_transcript(conversation, 12)
+    say(conversation=conversation, role="user", content="edited away", replaced_at=now)
+    say(conversation=conversation, role="assistant", content="its reply", replaced_at=now)
+    say(conversation=conversation, role="user", content="the edit")
+    say(conversation=conversation, role="assistant", content="regenerated away", replaced_at=now)
+    say(conversation=conversation, role="assistant", content="the new reply")
+    say(conversation=conversation, role="user", content="odd: replaced", replaced_at=now)
+    say(conversation=conversation, role="assistant", content="odd: kept after it")
+    tool_turn(conversation)
+    messages = list(conversation.messages.order_by("created_at", "id"))
+    assert build_messages(messages, protocol, budget)[1:] == trimmed_whole(messages, protocol, budget)
