@@ -90,6 +90,14 @@ def daphne_endpoint(port: int) -> str:
     return f"tcp:port={port}:interface=127.0.0.1:backlog=1024"
 
 
+# deploy/daphne@.service's other options: no idle limit on a websocket, 30 s (not daphne's 5) for one to be
+# accepted, 30 s for a closing application (a turn being saved).
+DAPHNE_OPTIONS = ["--websocket_timeout", "-1", "--websocket_connect_timeout", "30"]
+DAPHNE_OPTIONS += ["--application-close-timeout", "30"]
+# A browser waits for a websocket's handshake as long as the server takes; the websockets client gives up at 10 s.
+OPEN_TIMEOUT = 60
+
+
 def nginx_path() -> str | None:
     """Debian's nginx, if installed (deploy/ci_smoke.sh installs it in CI)."""
     found = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -161,7 +169,7 @@ class Bench:
         for n in range(self.args.processes):
             port = free_port()
             daphne = subprocess.Popen(
-                [str(Path(sys.executable).parent / "daphne"), "-e", daphne_endpoint(port)]
+                [str(Path(sys.executable).parent / "daphne"), "-e", daphne_endpoint(port), *DAPHNE_OPTIONS]
                 + ["-v", "0", "config.asgi:application"],
                 cwd=ROOT,
                 env=self.env,
@@ -247,7 +255,10 @@ class Bench:
         out = {"key": key, "ok": False}
         try:
             async with websockets.connect(
-                url, additional_headers={"Cookie": self.cookies[n % len(self.cookies)]}, origin=self.base
+                url,
+                additional_headers={"Cookie": self.cookies[n % len(self.cookies)]},
+                origin=self.base,
+                open_timeout=OPEN_TIMEOUT,
             ) as ws:
                 out["sent"] = time.monotonic()
                 await ws.send(json.dumps({"message": f"[bench:{key}] hello", "conversation_id": ""}))

@@ -41,3 +41,26 @@ def test_the_channel_layer_bench_compares_both_layers():
 
     assert done.returncode == 0, done.stderr[-2000:]
     assert "group send, empty group" in done.stdout and "skipped" not in done.stdout
+
+
+def test_the_load_bench_runs_daphne_as_deploy_does():
+    """Same listen backlog and options as the systemd unit and the supervisor file: among them a websocket gets
+    30 s to be accepted (daphne's own 5 s rejected sockets opened during a burst of hundreds)."""
+    import importlib.util
+    import shlex
+
+    spec = importlib.util.spec_from_file_location("bench_load", REPO / "bench" / "load.py")
+    load = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(load)
+    unit = (REPO / "deploy" / "daphne@.service").read_text().replace("\\\n", " ")
+    supervisor = (REPO / "deploy" / "supervisor.conf").read_text()
+    commands = [
+        next(line.split("=", 1)[1] for line in unit.splitlines() if line.startswith("ExecStart=")),
+        next(line.split("=", 1)[1] for line in supervisor.splitlines() if line.startswith("command=")),
+    ]
+    for command in commands:
+        words = shlex.split(command)
+        assert words[1] == "-e" and words[2].endswith(":backlog=1024")
+        assert words[3:-1] == load.DAPHNE_OPTIONS and words[-1] == "config.asgi:application"
+    assert load.DAPHNE_OPTIONS[load.DAPHNE_OPTIONS.index("--websocket_connect_timeout") + 1] == "30"
+    assert load.daphne_endpoint(8001).endswith(":backlog=1024")
