@@ -8,7 +8,7 @@ from django.utils import timezone
 from chat import errors, services
 from chat.models import Conversation, Message, MessageFeedback
 from chat.selectors import conversation_search
-from chat.turn.prompting import build_messages
+from chat.turn.tests.prompts import build_messages
 
 pytestmark = pytest.mark.django_db
 

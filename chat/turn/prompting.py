@@ -116,19 +116,6 @@ def prompt_messages(
     return [system, *(m for turn in turns for m in turn)]
 
 
-def _older_in(rows: Sequence[Any]) -> LoadOlder:
-    """`load_older` over rows already in memory (oldest first)."""
-    end = len(rows)
-
-    def load_older(oldest: Any, n: int) -> Sequence[Any]:
-        nonlocal end
-        start = max(0, end - n)
-        page, end = rows[start:end], start
-        return page
-
-    return load_older
-
-
 def render_turns(messages: Iterable[Message], protocol: str | ToolProtocol) -> list[list[dict]]:
     """Stored messages → wire messages, grouped by turn (a user message and everything after it)."""
     protocol = protocol_for(protocol)
@@ -160,19 +147,6 @@ def render_turns(messages: Iterable[Message], protocol: str | ToolProtocol) -> l
             turns[-1].append({"role": "assistant", "content": m.content})
     flush_results()
     return turns
-
-
-def build_messages(
-    history: Iterable[Message],
-    protocol: str | ToolProtocol,
-    budget: int,
-    *,
-    tz: str = "UTC",
-    now: dt.datetime | None = None,
-) -> list[dict]:
-    """System prompt + the newest whole turns of `history` that fit `budget` tokens (the current turn always fits)."""
-    turns = history_window(_older_in(list(history)), protocol, budget)
-    return prompt_messages(turns, protocol, tz=tz, now=now)
 
 
 _UNANSWERED = json.dumps({"error": "interrupted", "message": "This call was interrupted before it finished."})

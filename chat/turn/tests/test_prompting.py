@@ -9,8 +9,9 @@ import pytest
 from chat.models import Message
 from chat.tests.factories import ConversationFactory, MessageFactory
 from chat.turn import tool_block
-from chat.turn.prompting import build_messages, estimate_tokens, render_turns, system_prompt
+from chat.turn.prompting import estimate_tokens, render_turns, system_prompt
 from chat.turn.protocols import NATIVE, PROMPT
+from chat.turn.tests.prompts import build_messages
 from chat.turn.tools import TOOLS
 
 pytestmark = pytest.mark.django_db
