@@ -18,6 +18,7 @@ from chat.web.warmup import warm_up  # noqa: E402
 from core.asgi_handler import SyncChainASGIHandler  # noqa: E402
 from core.heap import freeze_startup_heap  # noqa: E402
 from core.origins import StrictOriginValidator  # noqa: E402
+from core.socket_writes import send_writes_at_once  # noqa: E402
 from core.ws_auth import SessionAuthMiddlewareStack  # noqa: E402
 
 # Django's handler, with its (synchronous) middleware chain entered once per request: core.asgi_handler.
@@ -35,6 +36,8 @@ application = ProtocolTypeRouter(
     }
 )
 
+# Daphne's sockets send a reply's frames at once instead of on the loop's next turn (core.socket_writes).
+send_writes_at_once()
 # The first user's turn should not pay the process's one-off costs (lazy imports, TLS context, templates).
 warm_up()
 # What start-up built stays for the process's life: out of the garbage collector's scans (core.heap).
