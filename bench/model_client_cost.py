@@ -7,9 +7,10 @@ connections and the body's chunks, interleaved in one run:
 
     .venv/bin/python bench/model_client_cost.py [--bursts 10,40,100] [--rounds 3]
 
-httpcore's pool scans all its connections once per idle connection whenever a request starts or ends, so the number
-of idle connections kept is paid for, quadratically, in every burst. No Django database; the SDK, our transport and
-our SSE decoding over bench/upstream.py (300 tokens at 500 tokens/s).
+httpcore 1.0.9's pool scanned all its connections once per idle connection whenever a request started or ended, so
+the idle connections kept were paid for, quadratically, in every burst; the transport now uses httpcore2's pool,
+which assigns in one pass. No Django database; the SDK, our transport and our SSE decoding over bench/upstream.py
+(300 tokens at 500 tokens/s).
 """
 
 from __future__ import annotations

@@ -117,7 +117,7 @@ def _connection() -> tuple[str, str]:
 
 def warm_up() -> None:
     """What a process's first model request would otherwise pay for (~45 ms): the SDK's chat resources and anyio's
-    asyncio backend (httpcore's pool locks), imported on first use, and the TLS context. No network, no database."""
+    asyncio backend (httpcore2's pool locks), imported on first use, and the TLS context. No network, no database."""
     import groq.resources.chat.completions  # noqa: F401
 
     with contextlib.suppress(ImportError):  # anyio's own module name: if it moves, the first request loads it

@@ -4,7 +4,7 @@ Why: httpcore's default network layer (anyio) hands over one received packet per
 anyio cancel scope for its timeout and a pause/resume of the socket's reader. A streamed reply arrives as hundreds
 of small packets, so that path was about half the CPU of a turn. Here a read takes everything that has arrived
 (up to httpcore's read size), without a timer when data is already waiting. chat.turn.transport puts httpcore's
-pool on top; httpcore still parses HTTP.
+pool (httpcore2's) on top; it still parses HTTP.
 
 Paced reads: once a reply's first text is out, chat.turn.llm asks the stream for a `pace` (`PacedStream.set_pace`).
 A read then hands over what arrived within that window in one piece, instead of waking the whole chain (httpcore,
@@ -20,7 +20,7 @@ import ssl
 from collections.abc import Iterable
 from typing import Any
 
-import httpcore
+import httpcore2 as httpcore
 
 from chat.turn.chunked import ChunkMerger
 

@@ -1,8 +1,15 @@
-"""The model client's HTTP transport: the same stack the SDK uses by default (httpx over httpcore's connection
-pool: HTTP/1.1, TLS, keep-alive, the request's timeouts), over chat.turn.network's plain-asyncio network layer
-with paced reads. The SDK still builds the request, authenticates, retries and maps errors; httpcore still parses
-HTTP. Used by chat.turn.llm when no HTTP proxy is configured (a proxy needs httpx's own transport, which the SDK
-then uses as before).
+"""The model client's HTTP transport: the stack the SDK uses by default (httpx over an httpcore connection pool:
+HTTP/1.1, TLS, keep-alive, the request's timeouts), over chat.turn.network's plain-asyncio network layer with paced
+reads. The SDK still builds the request, authenticates, retries and maps errors; httpcore still parses HTTP. Used
+by chat.turn.llm when no HTTP proxy is configured (a proxy needs httpx's own transport, which the SDK then uses as
+before).
+
+The pool is httpcore2's: pydantic's maintained fork of httpcore, the same API. httpcore 1.0.9's pool re-scans every
+connection for each idle one and for each queued request whenever a request starts or ends (quadratic in a burst),
+and closes an idle connection whenever the pool holds more connections than the keep-alive limit, busy ones
+included, so a burst above the limit kept reconnecting. httpcore2's assigns in one pass and keeps idle connections
+up to the limit. A 3-token reply through ModelStream cost ~1.0-1.2 ms of CPU at 25-100 requests at once, against
+1.6-2.0 ms over httpcore (bench/model_client_cost.py's kind of burst).
 """
 
 from __future__ import annotations
@@ -14,14 +21,14 @@ import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-import httpcore
+import httpcore2 as httpcore
 import httpx
 
 from chat.turn.network import AsyncioBackend
 
-# The SDK's own defaults for its client (groq.DefaultAsyncHttpxClient), but for the idle connections kept: httpcore's
-# pool scans every connection once per idle one each time a request starts or ends, so with the SDK's 100 a burst of
-# 100 streams cost ~21 ms of CPU a stream, against ~6 ms with 20 (bench/model_client_cost.py, 2 cores).
+# The SDK's own defaults for its client (groq.DefaultAsyncHttpxClient), but for the idle connections kept. Over
+# httpcore 1.0.9's pool, the SDK's 100 cost a burst of 100 streams ~21 ms of CPU a stream against ~6 ms with 20; over
+# httpcore2's, 4.7 against 4.0 ms (bench/model_client_cost.py, 2 cores), so 20 stays.
 MAX_CONNECTIONS, MAX_KEEPALIVE, KEEPALIVE_EXPIRY = 1000, 20, 5.0
 
 

@@ -3,7 +3,7 @@ read hands over a window's packets at once, and the reply's end goes at once."""
 
 import asyncio
 
-import httpcore
+import httpcore2 as httpcore
 import pytest
 
 from chat.turn import network

@@ -8,7 +8,7 @@ import socket
 import ssl
 import subprocess
 
-import httpcore
+import httpcore2 as httpcore
 import httpx
 import pytest
 
@@ -95,6 +95,41 @@ async def test_a_large_body_arrives_whole():
         received = b"".join([part async for part in response.aiter_raw()])
     server.close()
     assert received == body
+
+
+async def test_a_connection_freed_during_a_burst_serves_the_next_request(monkeypatch):
+    """More replies at once than idle connections kept: one that ends leaves its connection for the next request.
+    (httpcore 1.0.9's pool closed it, since the pool then held more connections than the keep-alive limit, busy ones
+    included: above the limit every request reconnected, over TLS a handshake each.)"""
+    monkeypatch.setattr(transport, "MAX_KEEPALIVE", 2)
+    accepted, release = [], asyncio.Queue()
+
+    async def serve(reader, writer):
+        accepted.append(writer)
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while True:
+                await reader.readuntil(b"\r\n\r\n")
+                await release.get()  # each response waits for its turn
+                writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")
+                await writer.drain()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/"
+    client = httpx.AsyncClient(transport=transport.ModelTransport())
+    async with client:
+        busy = [asyncio.create_task(client.get(url)) for _ in range(5)]
+        while len(accepted) < 5:
+            await asyncio.sleep(0.01)
+        release.put_nowait(None)  # one of the five ends; four stay busy
+        done, _ = await asyncio.wait(busy, return_when=asyncio.FIRST_COMPLETED)
+        assert [task.result().text for task in done] == ["ok"]
+        late = asyncio.create_task(client.get(url))
+        for _ in range(5):
+            release.put_nowait(None)
+        responses = await asyncio.gather(*busy, late)
+    server.close()
+    assert [r.text for r in responses] == ["ok"] * 6
+    assert len(accepted) == 5  # the sixth request went over the freed connection
 
 
 def test_a_proxy_in_the_environment_keeps_httpxs_own_transport(monkeypatch):

@@ -70,7 +70,7 @@ def test_after_warm_up_rendering_a_reply_with_a_link_compiles_no_pattern(monkeyp
 
 def test_a_fresh_process_has_what_a_first_turn_would_load_lazily(tmp_path):
     """After start-up (config.asgi), the first request, the first socket and the first model request import nothing
-    more: the URLconf (and so every view), the channel layer, anyio's asyncio backend (httpcore's pool locks) and the
+    more: the URLconf (and so every view), the channel layer, anyio's asyncio backend (httpcore2's pool locks) and the
     locale's date formats are loaded."""
     probe = (
         "import sys\n"
