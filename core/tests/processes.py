@@ -42,6 +42,13 @@ def settings_values(names: list[str], *, settings: str, **extra: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def after_asgi_start(code: str) -> str:
+    """Import the ASGI application (as daphne does) in a fresh process, then run `code`: its last line of output."""
+    result = run_python("import config.asgi\n" + code, settings="config.settings.test")
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
 def manage(*args: str, settings: str, **extra: str) -> subprocess.CompletedProcess:
     code = f"from django.core.management import execute_from_command_line\nexecute_from_command_line(['manage.py', *{list(args)!r}])"
     return run_python(code, settings=settings, **extra)

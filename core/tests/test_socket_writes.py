@@ -10,7 +10,7 @@ from twisted.internet.protocol import Protocol
 from twisted.internet.testing import MemoryReactor
 
 from core.socket_writes import send_writes_at_once
-from core.tests.processes import run_python
+from core.tests.processes import after_asgi_start
 
 
 @pytest.fixture
@@ -100,12 +100,10 @@ def test_anything_but_bytes_is_refused_as_twisted_refuses_it(pair):
 
 
 def test_the_asgi_application_installs_it():
-    code = (
-        "import config.asgi\n"
+    installed = after_asgi_start(
         "from twisted.internet import tcp\n"
         "from core import socket_writes\n"
-        "print(tcp.Connection.write is socket_writes._write, tcp.Connection.writeSequence is socket_writes._write_sequence)"
+        "print(tcp.Connection.write is socket_writes._write, "
+        "tcp.Connection.writeSequence is socket_writes._write_sequence)"
     )
-    result = run_python(code, settings="config.settings.test")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[-2:] == ["True", "True"]
+    assert installed.split() == ["True", "True"]
