@@ -39,7 +39,7 @@ demo: migrate
 ## Serve http://$(HOST):$(PORT) with daphne (HTTP + websockets), SQLite and the offline assistant by default.
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
-	$(BIN)/daphne -e tcp:port=$(PORT):interface=$(HOST):backlog=1024 config.asgi:application
+	$(BIN)/python -m core.serve -e tcp:port=$(PORT):interface=$(HOST):backlog=1024 config.asgi:application
 
 ## The whole suite, browser tests included.
 test: install-test browser

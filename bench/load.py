@@ -169,7 +169,7 @@ class Bench:
         for n in range(self.args.processes):
             port = free_port()
             daphne = subprocess.Popen(
-                [str(Path(sys.executable).parent / "daphne"), "-e", daphne_endpoint(port), *DAPHNE_OPTIONS]
+                [sys.executable, "-m", "core.serve", "-e", daphne_endpoint(port), *DAPHNE_OPTIONS]
                 + ["-v", "0", "config.asgi:application"],
                 cwd=ROOT,
                 env=self.env,

@@ -1,5 +1,5 @@
 """ASGI entry point: MCP at /mcp/, other HTTP through Django, websockets through Channels.
-Served by `daphne config.asgi:application`."""
+Served by daphne: `python -m core.serve config.asgi:application` (daphne on uvloop)."""
 
 import os
 

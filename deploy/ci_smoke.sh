@@ -6,7 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DATABASE_URL:?set DATABASE_URL (PostgreSQL)}" "${REDIS_URL:?set REDIS_URL}"
 PY="${PYTHON:-.venv/bin/python}"
-DAPHNE="$(dirname "$PY")/daphne"
 
 if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
   APT_GET=apt-get; [ "$(id -u)" = 0 ] || APT_GET="sudo -n apt-get"
@@ -44,7 +43,7 @@ export DJANGO_SUPERUSER_PASSWORD="smoke-pass-$$-$RANDOM"
 "$PY" manage.py createsuperuser --noinput --username "$SMOKE_USER" --email smoke@example.com >/dev/null
 
 for port in "$PORT_A" "$PORT_B"; do
-  "$DAPHNE" -e "tcp:port=$port:interface=127.0.0.1:backlog=1024" config.asgi:application >"$WORK/daphne-$port.log" 2>&1 &
+  "$PY" -m core.serve -e "tcp:port=$port:interface=127.0.0.1:backlog=1024" config.asgi:application >"$WORK/daphne-$port.log" 2>&1 &
   PIDS+=("$!")
 done
 

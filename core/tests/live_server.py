@@ -138,7 +138,7 @@ def daphne_process(env: dict[str, str], log_path: Path) -> Iterator[LiveDaphne]:
                 [
                     sys.executable,
                     "-m",
-                    "daphne",
+                    "core.serve",
                     "-b",
                     "127.0.0.1",
                     "-p",
