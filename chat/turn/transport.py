@@ -9,7 +9,7 @@ connection for each idle one and for each queued request whenever a request star
 and closes an idle connection whenever the pool holds more connections than the keep-alive limit, busy ones
 included, so a burst above the limit kept reconnecting. httpcore2's assigns in one pass and keeps idle connections
 up to the limit. A 3-token reply through ModelStream cost ~1.0-1.2 ms of CPU at 25-100 requests at once, against
-1.6-2.0 ms over httpcore (bench/model_client_cost.py's kind of burst).
+1.6-2.0 ms over httpcore (a probe alternating the two trees, recorded in bench/RESULTS.md, thirteenth round).
 """
 
 from __future__ import annotations
