@@ -18,8 +18,8 @@
                 checks that the session still exists and is still this user's (a missed message, an expired or
                 deleted session, a changed password), so a socket outliving its session cannot act
 
-The consumer knows nothing about tools or the model. A turn outlives its socket: `disconnect` detaches the socket
-from the turn's stream but never stops the turn, which streams on to the other tabs and is saved by the engine.
+The consumer knows nothing about tools or the model. A turn outlives its socket: `disconnect` detaches it from the
+turn's stream but never stops the turn, which streams on to the other tabs and is saved by the engine.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from chat.turn.engine import Turn, start_turn
 from chat.turn.limits import turn_running
 from chat.web import fragments
 from chat.web.frames import ALLOW, NOTICE, ControlFrameLimiter, bounded_frame
-from chat.web.sidebar import sidebar_html
+from chat.web.sidebar import SidebarFeed
 from chat.web.streams import RESYNC, SHOW, StreamFollower, TurnStream
 from core.broadcast import (
     conversation_control_group,
@@ -61,14 +61,14 @@ CLOSE_UNAUTHENTICATED = 4401
 
 class ChatConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
-        user = self.scope.get("user")
-        self.user = user
+        self.user = user = self.scope.get("user")
         self.group = None
         self.session_key: str | None = None
         self.viewing: int | None = _query_id(self.scope, "c")
         self._turn: Turn | None = None
         self._stream: TurnStream | None = None
         self._transcript_task: asyncio.Task | None = None
+        self._sidebar = SidebarFeed(user, lambda html: self.send(text_data=html))
         self.follower = StreamFollower()
         self.watching: str | None = None  # the group of the conversation shown (its live frames)
         self._joined: str | None = None  # the group this socket is in: watching, unless it streams its turn
@@ -105,8 +105,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
             await self._watch(None)
-        if self._transcript_task and not self._transcript_task.done():
-            self._transcript_task.cancel()
+        for task in (self._transcript_task, self._sidebar.task):
+            if task is not None:
+                task.cancel()  # a finished one ignores it
 
     # --- frames from the browser -----------------------------------------------------------------------------
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
@@ -322,8 +323,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
             self._send_transcript(conversation_id)
 
     async def conversations_changed(self, message: dict) -> None:
-        """A conversation was started, continued, renamed or deleted in some tab (or the API): new sidebar."""
-        await self.send(text_data=await sidebar_html(self.user))
+        """A conversation started, continued, renamed or deleted: a new sidebar, sent in the background."""
+        self._sidebar.changed()
 
     async def tasks_changed(self, message: dict) -> None:
         deleted = message.get("task_id") if message.get("action") == "deleted" else None

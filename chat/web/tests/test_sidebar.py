@@ -1,6 +1,7 @@
 """The sidebar is rendered once for all of a user's sockets asking at the same moment, and always after they ask."""
 
 import asyncio
+import time
 
 import pytest
 from channels.db import database_sync_to_async
@@ -19,7 +20,7 @@ def counted_renders(monkeypatch):
     real = fragments.conversation_list_html
 
     def render(owner):
-        calls.append(owner.pk)
+        calls.append(time.monotonic())
         return real(owner)
 
     monkeypatch.setattr(fragments, "conversation_list_html", render)
@@ -40,12 +41,35 @@ async def test_tabs_asking_at_once_share_renders_and_see_every_change(user, coun
     assert all("second" in html for html in after)
 
 
-async def test_a_render_after_the_last_one_ended_starts_afresh(user, counted_renders):
+async def test_a_change_after_a_quiet_gap_renders_at_once(user, counted_renders, monkeypatch):
+    monkeypatch.setattr(sidebar, "MIN_GAP", 0.2)
     await sidebar.sidebar_html(user)
+    await asyncio.sleep(0.25)
     await database_sync_to_async(services.conversation_create)(owner=user, title="later chat")
 
+    asked = time.monotonic()
     assert "later chat" in await sidebar.sidebar_html(user)
     assert len(counted_renders) == 2
+    assert counted_renders[1] - asked < 0.1  # not held back
+
+
+async def test_a_burst_of_changes_renders_once_a_gap_and_each_tab_sees_its_change(
+    user, counted_renders, monkeypatch
+):
+    monkeypatch.setattr(sidebar, "MIN_GAP", 0.3)
+    asks = []
+    for i in range(8):  # a change every ~40 ms, each followed by a tab asking (as the consumer does)
+        await database_sync_to_async(services.conversation_create)(owner=user, title=f"chat {i}")
+        asks.append(asyncio.ensure_future(sidebar.sidebar_html(user)))
+        await asyncio.sleep(0.04)
+
+    pages = await asyncio.gather(*asks)
+
+    assert all(f"chat {i}" in page for i, page in enumerate(pages))  # rendered after its change
+    assert all(f"chat {i}" in pages[-1] for i in range(8))
+    assert 2 <= len(counted_renders) <= 3  # one per ~40 ms without the gap: 8
+    gaps = [b - a for a, b in zip(counted_renders, counted_renders[1:], strict=False)]
+    assert min(gaps) >= 0.3 - 0.02
 
 
 async def test_a_tab_that_closes_while_waiting_does_not_cancel_the_others(user, counted_renders):
@@ -71,3 +95,29 @@ def test_the_remembered_items_render_the_list_as_the_template_does(user):
     assert fragments.conversation_list_html(user) == expected
     assert "renamed" in expected and "groceries" not in expected
     assert "&lt;b&gt;plans&lt;/b&gt; &amp; more" in expected
+
+
+async def test_a_sockets_feed_sends_in_the_background_and_ends_with_the_latest_list(user, counted_renders):
+    sent = []
+
+    async def send(html):
+        sent.append(html)
+
+    feed = sidebar.SidebarFeed(user, send)
+    await database_sync_to_async(services.conversation_create)(owner=user, title="one")
+    feed.changed()  # returns at once: the socket goes on with its other messages
+    assert sent == []
+    await asyncio.sleep(0)  # its render has begun: a change now needs one more
+    await database_sync_to_async(services.conversation_create)(owner=user, title="two")
+    feed.changed()
+    feed.changed()
+    while not feed.task.done():
+        await feed.task
+
+    assert len(sent) == len(counted_renders) == 2 and "two" in sent[-1] and "one" in sent[-1]
+    await database_sync_to_async(services.conversation_create)(owner=user, title="three")
+    feed.changed()
+    feed.task.cancel()  # the socket closed
+    with pytest.raises(asyncio.CancelledError):
+        await feed.task
+    assert not any("three" in html for html in sent)
