@@ -12,6 +12,8 @@ the real login form, then per level N runs N websocket chats and N REST SSE chat
 - × pace p50/p95: (turn done − message sent) / the model's own pace (its first-token delay + tokens / rate);
 - failed turns; daphne CPU per turn (utime+stime from /proc/<pid>/stat over the level / turns);
 - to model p50: message sent → the model's request received, the part of the added TTFT before the model call;
+  then the same for the websocket turns and for the SSE turns apart (under a burst, on SQLite, an SSE turn's save
+  waits in the one database thread behind the websocket turns' saves: bench/RESULTS.md, fourteenth round);
 - with --use-env-stores, stores ms/turn: the CPU of this machine's PostgreSQL and Redis server processes over the
   level / turns (they share the cores with daphne; a backend that exits during the level is not counted);
 then the memory of idle sockets (RSS growth per open authenticated websocket) and the queries and CPU of one turn at
@@ -324,11 +326,13 @@ class Bench:
             timings = (await client.get(f"{self.upstream}/timings")).json()
         model = self.args.tokens / self.args.rate
         added, before, over, ratio = [], [], [], []
+        before_kind: dict[str, list[float]] = {"ws": [], "sse": []}
         for run in runs:
             up = timings.get(run["key"])
             if run["ok"] and up and "first" in run and up.get("first_token"):
                 added.append((run["first"] - run["sent"]) - (up["first_token"] - up["arrived"]))
                 before.append(up["arrived"] - run["sent"])  # the part of it before the model was called
+                before_kind[run["key"].split("-", 1)[0]].append(before[-1])
                 over.append(run["done"] - run["sent"] - model)
                 # The model's own pace: its first-token delay, then tokens / rate.
                 ratio.append((run["done"] - run["sent"]) / (up["first_token"] - up["arrived"] + model))
@@ -338,6 +342,8 @@ class Bench:
             "n": n,
             "added": added,
             "before": before,
+            "before_ws": before_kind["ws"],
+            "before_sse": before_kind["sse"],
             "over": over,
             "ratio": ratio,
             "failed": failed,
@@ -475,8 +481,8 @@ def main() -> None:
         )
         print(
             f"{'level':>5} {'streams':>7}  {'added TTFT ms p50/p95':>22}  {'over pace ms p50/p95':>21}  "
-            f"{'× pace p50/p95':>14}  {'failed':>6}  {'CPU ms/turn':>11}  {'to model p50':>12}  load"
-            + ("  stores ms/turn" if args.use_env_stores else "")
+            f"{'× pace p50/p95':>14}  {'failed':>6}  {'CPU ms/turn':>11}  {'to model p50':>12}  "
+            f"{'ws / SSE':>13}  load" + ("  stores ms/turn" if args.use_env_stores else "")
         )
         for n in (int(x) for x in args.levels.split(",")):
             r = asyncio.run(bench.level(n))
@@ -484,7 +490,8 @@ def main() -> None:
                 f"{n:>5} {n * len(args.kinds.split(',')):>7}  {ms(r['added'], 0.5)} / {ms(r['added'], 0.95)}    "
                 f"{ms(r['over'], 0.5)} / {ms(r['over'], 0.95)}  "
                 f"{pct(r['ratio'], 0.5):6.2f} / {pct(r['ratio'], 0.95):5.2f}  {r['failed']:>6}  "
-                f"{r['cpu'] * 1000:>11.1f}  {ms(r['before'], 0.5):>12}  {os.getloadavg()[0]:.2f}"
+                f"{r['cpu'] * 1000:>11.1f}  {ms(r['before'], 0.5):>12}  "
+                f"{ms(r['before_ws'], 0.5).strip():>6}/{ms(r['before_sse'], 0.5).strip():<6}  {os.getloadavg()[0]:.2f}"
                 + (f"  {r['stores'] * 1000:>14.1f}" if args.use_env_stores else "")
                 + (f"  {r['errors']}" if r["errors"] else "")
             )
