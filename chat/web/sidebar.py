@@ -11,7 +11,7 @@ A render starts no sooner than `MIN_GAP` after the user's previous one started. 
 once, but a burst of new conversations (many tabs or API clients starting chats together) costs a render per
 `MIN_GAP` instead of one after another: those renders queue in the same database thread as the turns' own hops,
 whose first one stands between a user's message and the model. Measured with bench/load.py at 25 + 25 streams on
-SQLite (10 users): 300 renders in three levels before, 60 after (bench/RESULTS.md, fourteenth round).
+SQLite (10 users, three levels): 199 renders before, 79 after (bench/RESULTS.md, fourteenth round).
 """
 
 from __future__ import annotations
