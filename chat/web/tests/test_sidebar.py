@@ -1,15 +1,22 @@
 """The sidebar is rendered once for all of a user's sockets asking at the same moment, and always after they ask."""
 
 import asyncio
+import json
 import time
 
 import pytest
 from channels.db import database_sync_to_async
 from django.template.loader import render_to_string
+from django.test import AsyncClient
 
 from chat import services
 from chat.selectors import conversation_list
 from chat.web import fragments, sidebar
+from groq_emulator import Fault, Reply
+
+from .test_consumers import is_broadcast
+from .test_stop_anywhere import _read_all, token_headers
+from .test_streams import WORDS, a_conversation, has_word, tab
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(30)]
 
@@ -121,3 +128,44 @@ async def test_a_sockets_feed_sends_in_the_background_and_ends_with_the_latest_l
     with pytest.raises(asyncio.CancelledError):
         await feed.task
     assert not any("three" in html for html in sent)
+
+
+async def test_a_slow_sidebar_does_not_hold_back_a_tabs_live_frames(alice, emulator, monkeypatch):
+    """An API turn continues the conversation a tab shows: the tab is told its sidebar is stale (a render that
+    takes a second here) and gets the turn's frames through the channel layer. The frames come while it renders."""
+    real = fragments.conversation_list_html
+
+    def slow_render(owner):
+        time.sleep(1.0)
+        return real(owner)
+
+    sender = await tab(alice)
+    conversation = await a_conversation(alice, sender)
+    await sender.disconnect()
+    watcher = await tab(alice, conversation.pk)
+    monkeypatch.setattr(fragments, "conversation_list_html", slow_render)
+    emulator.push_fault(Fault(kind="slow", seconds=0.005))
+    emulator.push_reply(Reply(content=WORDS))
+    headers = await token_headers(alice, Accept="text/event-stream")
+    client = AsyncClient()
+    response = await client.post(
+        "/api/chat/",
+        {"message": "from a script", "conversation_id": conversation.pk},
+        content_type="application/json",
+        headers=headers,
+    )
+    started = time.monotonic()
+    reading = asyncio.ensure_future(_read_all(response.streaming_content))
+
+    first_word, sidebar_at = None, None
+    while sidebar_at is None:
+        frame = await watcher.receive_from(timeout=10)
+        if first_word is None and has_word(frame, "word1"):
+            first_word = time.monotonic() - started
+        if is_broadcast(frame) and 'id="conversation-list"' in frame:
+            sidebar_at = time.monotonic() - started
+
+    assert first_word is not None and first_word < 0.8 < sidebar_at  # not queued behind the render
+    events = [json.loads(line[6:]) for line in (await reading).decode().splitlines() if line[:6] == "data: "]
+    assert events[-1]["type"] == "done" and "word119" in events[-1]["content"]
+    await watcher.disconnect()
