@@ -92,7 +92,9 @@ def _start(
 
 
 def _forget(per_user: dict[int, _UserRenders], renders: _UserRenders, user_id: int) -> None:
-    if renders.running is None and per_user.get(user_id) is renders:
+    """Drop an idle user's entry once its last render's start no longer holds the next one back."""
+    quiet = asyncio.get_running_loop().time() >= renders.started_at + MIN_GAP
+    if quiet and renders.running is None and per_user.get(user_id) is renders:
         del per_user[user_id]
 
 
