@@ -4,8 +4,8 @@ Daphne serves on twisted, whose TCP transport never sends in `write()`: it appen
 socket as a writer with the event loop (an epoll_ctl call); on the loop's next turn the socket reports writable,
 twisted sends, and unregisters it (another epoll_ctl). Every websocket frame and every server-sent event of a chat
 reply paid that round: a py-spy profile at 25 + 25 streams put the registering alone at 4% of daphne's samples,
-and the loop turns and callbacks around the deferred send cost more. A/B in bench/RESULTS.md (thirteenth round). asyncio's own transports send at once when their
-buffer is empty; so does this.
+and the loop turns and callbacks around the deferred send cost more (A/B in bench/RESULTS.md, thirteenth round).
+asyncio's own transports send at once when their buffer is empty; so does this.
 
 What does not change: order (a write waits behind anything already buffered), back-pressure (what the kernel does
 not take is buffered and sent by twisted as before, with its producer pausing), errors (a failed send leaves the

@@ -56,7 +56,7 @@ async def sidebar_html(user: AbstractBaseUser) -> str:
         future = renders.running
     else:
         if renders.waiting is None:
-            renders.waiting = asyncio.get_running_loop().create_future()
+            renders.waiting = loop.create_future()
         future = renders.waiting
     # Shielded: a socket that closes while waiting must not cancel the render its sibling tabs wait for.
     return await asyncio.shield(future)
