@@ -16,6 +16,9 @@ the real login form, then per level N runs N websocket chats and N REST SSE chat
   waits in the one database thread behind the websocket turns' saves: bench/RESULTS.md, fourteenth round);
 - with --use-env-stores, stores ms/turn: the CPU of this machine's PostgreSQL and Redis server processes over the
   level / turns (they share the cores with daphne; a backend that exits during the level is not counted);
+- unless --no-bare, bare × pace p50/p95: just before the level, as many streams read at once by the bare `groq`
+  SDK from the same upstream, in this process (no daphne): this machine's own slowdown at that concurrency; and
+  ÷ bare, the level's × pace p50 over the bare one's: the part of the slowdown that is ours;
 then the memory of idle sockets (RSS growth per open authenticated websocket) and the queries and CPU of one turn at
 2/50/500 prior messages (in this process: the engine over the same upstream, every query counted on every thread).
 Figures depend on the machine and its load: the header states both. Never part of `make test`.
@@ -37,6 +40,7 @@ import time
 import uuid
 from pathlib import Path
 
+import groq
 import httpx
 import websockets
 
@@ -324,9 +328,13 @@ class Bench:
             cpu = self.cpu() - cpu0
             stores = sum(t - stores0.get(pid, 0.0) for pid, t in store_cpu().items())
             timings = (await client.get(f"{self.upstream}/timings")).json()
+        return {"n": n, **self.measure(runs, timings), "cpu": cpu / len(runs), "stores": stores / len(runs)}
+
+    def measure(self, runs: list[dict], timings: dict) -> dict:
+        """Each finished run against the upstream's own timings of its stream."""
         model = self.args.tokens / self.args.rate
         added, before, over, ratio = [], [], [], []
-        before_kind: dict[str, list[float]] = {"ws": [], "sse": []}
+        before_kind: dict[str, list[float]] = {"ws": [], "sse": [], "bare": []}
         for run in runs:
             up = timings.get(run["key"])
             if run["ok"] and up and "first" in run and up.get("first_token"):
@@ -336,21 +344,49 @@ class Bench:
                 over.append(run["done"] - run["sent"] - model)
                 # The model's own pace: its first-token delay, then tokens / rate.
                 ratio.append((run["done"] - run["sent"]) / (up["first_token"] - up["arrived"] + model))
-        failed = sum(1 for run in runs if not run["ok"])
-        errors = sorted({run.get("error", "") for run in runs if not run["ok"]} - {""})[:2]
         return {
-            "n": n,
             "added": added,
             "before": before,
             "before_ws": before_kind["ws"],
             "before_sse": before_kind["sse"],
             "over": over,
             "ratio": ratio,
-            "failed": failed,
-            "cpu": cpu / len(runs),
-            "stores": stores / len(runs),
-            "errors": errors,
+            "failed": sum(1 for run in runs if not run["ok"]),
+            "errors": sorted({run.get("error", "") for run in runs if not run["ok"]} - {""})[:2],
         }
+
+    # --- the same streams read by the bare SDK, without daphne --------------------------------------------
+    async def bare_chat(self, client: groq.AsyncGroq, key: str) -> dict:
+        out = {"key": key, "ok": False, "sent": time.monotonic()}
+        try:
+            stream = await client.chat.completions.create(
+                model="openai/gpt-oss-120b",
+                messages=[{"role": "user", "content": f"[bench:{key}] hello"}],
+                stream=True,
+            )
+            async for chunk in stream:  # the SDK's typed objects, as a plain client of Groq reads them
+                if "first" not in out and chunk.choices and chunk.choices[0].delta.content:
+                    out["first"] = time.monotonic()
+            out["done"], out["ok"] = time.monotonic(), True
+        except Exception as exc:  # a failed stream, counted
+            out["error"] = repr(exc)
+        return out
+
+    async def bare_level(self, n: int) -> dict:
+        """As many streams as the level's chats, read at once by the bare `groq` SDK in this process: how far
+        this machine (its cores shared by the clients, the upstream and the stores) is from the model's pace
+        without daphne. The level's "÷ bare" is the part of the slowdown that is ours."""
+        self.settle()
+        streams = n * len(self.args.kinds.split(","))
+        async with groq.AsyncGroq(
+            base_url=self.upstream, api_key="bench-key", max_retries=0, timeout=120
+        ) as client:
+            runs = await asyncio.gather(
+                *(self.bare_chat(client, f"bare-{n}-{i}-{uuid.uuid4().hex[:6]}") for i in range(streams))
+            )
+        async with httpx.AsyncClient() as http:
+            timings = (await http.get(f"{self.upstream}/timings")).json()
+        return self.measure(runs, timings)
 
     async def idle_sockets(self, count: int) -> float:
         url = self.base.replace("http", "ws", 1) + "/ws/chat/"
@@ -445,6 +481,12 @@ def main() -> None:
         default=1,
         help="daphne processes; more than one run behind Debian's nginx and need --use-env-stores (Redis)",
     )
+    parser.add_argument(
+        "--bare",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="before each level, the same number of streams read by the bare groq SDK (no daphne)",
+    )
     args = parser.parse_args()
     if args.processes > 1 and not (args.use_env_stores and os.environ.get("REDIS_URL")):
         parser.error(
@@ -482,9 +524,12 @@ def main() -> None:
         print(
             f"{'level':>5} {'streams':>7}  {'added TTFT ms p50/p95':>22}  {'over pace ms p50/p95':>21}  "
             f"{'× pace p50/p95':>14}  {'failed':>6}  {'CPU ms/turn':>11}  {'to model p50':>12}  "
-            f"{'ws / SSE':>13}  load" + ("  stores ms/turn" if args.use_env_stores else "")
+            f"{'ws / SSE':>13}  load"
+            + ("  stores ms/turn" if args.use_env_stores else "")
+            + ("  bare × pace p50/p95  ÷ bare" if args.bare else "")
         )
         for n in (int(x) for x in args.levels.split(",")):
+            bare = asyncio.run(bench.bare_level(n)) if args.bare else None
             r = asyncio.run(bench.level(n))
             print(
                 f"{n:>5} {n * len(args.kinds.split(',')):>7}  {ms(r['added'], 0.5)} / {ms(r['added'], 0.95)}    "
@@ -493,6 +538,13 @@ def main() -> None:
                 f"{r['cpu'] * 1000:>11.1f}  {ms(r['before'], 0.5):>12}  "
                 f"{ms(r['before_ws'], 0.5).strip():>6}/{ms(r['before_sse'], 0.5).strip():<6}  {os.getloadavg()[0]:.2f}"
                 + (f"  {r['stores'] * 1000:>14.1f}" if args.use_env_stores else "")
+                + (
+                    f"  {pct(bare['ratio'], 0.5):12.2f} / {pct(bare['ratio'], 0.95):5.2f}"
+                    f"  {pct(r['ratio'], 0.5) / pct(bare['ratio'], 0.5):5.2f}"
+                    + (f" ({bare['failed']} bare failed)" if bare["failed"] else "")
+                    if bare
+                    else ""
+                )
                 + (f"  {r['errors']}" if r["errors"] else "")
             )
         env = {
