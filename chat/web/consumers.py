@@ -261,12 +261,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self._turn, self.viewing = turn, turn.conversation_id
         self.follower.streams(turn.id)
         self._stream = TurnStream(
-            turn,
-            send=lambda html: self.send(text_data=html),
-            on_end=self._own_stream_ended,
-        ).start()
+            turn, send=lambda html: self.send(text_data=html), on_end=self._own_stream_ended
+        )
         self._own_group = self._stream.group
-        await self._watch(turn.conversation_id)
+        try:  # out of the group before the stream publishes: the layer would bring its frames back here
+            await self._watch(turn.conversation_id)
+        finally:
+            self._stream.start()
 
     async def _notice(self, message: str, *, draft: str = "", reset_composer: bool = True) -> None:
         await self.send(text_data=fragments.notice_html(message, draft=draft, reset_composer=reset_composer))
@@ -304,9 +305,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def turn_finished(self, message: dict) -> None:
         """A reply of this user was saved. A page showing that conversation that did not see the turn live (a
         turn from the API, or one whose stream this socket never joined) gets the saved transcript."""
-        if message["conversation_id"] == self.viewing and not self.follower.showed_end(
-            message.get("turn_id", "")
-        ):
+        turn_id = message.get("turn_id", "")
+        if message["conversation_id"] == self.viewing and not self.follower.showed_end(turn_id):
             self._send_transcript(message["conversation_id"])
 
     async def turn_frame(self, message: dict) -> None:

@@ -2,7 +2,10 @@
 while the other tabs showing the conversation get every one; once its turn is over it follows the conversation
 live again. The real ASGI stack, in-process channel layer, engine and the Groq-wire emulator."""
 
+import asyncio
+
 import pytest
+from channels.layers import get_channel_layer
 
 from chat.web.consumers import ChatConsumer
 from groq_emulator import Fault, Reply
@@ -47,6 +50,37 @@ async def test_the_streaming_socket_gets_none_of_its_own_frames_through_the_laye
         seen
     ) - 1  # the watcher's came through the layer
     assert not any(own for own, _ in layer_frames)  # the sender's never did
+    for communicator in (sender, watcher):
+        await communicator.disconnect()
+
+
+async def test_the_streaming_socket_leaves_the_group_before_its_stream_publishes(
+    user, emulator, layer_frames, monkeypatch
+):
+    """However long leaving the conversation's group takes (a Redis round trip, longer on a busy machine), the
+    turn's stream publishes nothing until the socket is out: none of its own frames comes back through the layer."""
+    sender = await tab(user)
+    conversation = await a_conversation(user, sender)
+    watcher = await tab(user, conversation.pk)
+    layer_class = type(get_channel_layer())
+    leave = layer_class.group_discard
+
+    async def slow_leave(self, group, channel):
+        await asyncio.sleep(0.3)
+        await leave(self, group, channel)
+
+    monkeypatch.setattr(layer_class, "group_discard", slow_leave)
+    emulator.push_fault(Fault(kind="slow", seconds=0.01, count=1))  # a reply still streaming after the leave
+    emulator.push_reply(Reply(content=WORDS))
+
+    await send(sender, "say many words", conversation_id=str(conversation.pk))
+    sent = turn_frames(await frames_until(sender))
+    seen = turn_frames(await frames_until(watcher))
+
+    await asyncio.sleep(0.6)  # the sender handles what the layer queued for it while it was leaving
+
+    assert "word119" in sent[-1] and "word119" in seen[-1]
+    assert layer_frames and not any(own for own, _ in layer_frames)
     for communicator in (sender, watcher):
         await communicator.disconnect()
 
