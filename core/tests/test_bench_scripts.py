@@ -15,11 +15,15 @@ from core.tests.live_server import REPO
 pytestmark = pytest.mark.timeout(120)
 
 
+def _load_bench_script(name: str):
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", REPO / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _load_bench():
-    spec = importlib.util.spec_from_file_location("bench_load", REPO / "bench" / "load.py")
-    load = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(load)
-    return load
+    return _load_bench_script("load")
 
 
 @pytest.mark.parametrize(
@@ -104,3 +108,63 @@ def test_the_load_bench_reads_as_many_streams_with_the_bare_sdk():
     assert len(result["ratio"]) == 6  # three of each kind of chat: six streams, each timed by the upstream
     assert all(0.95 < ratio < 10 for ratio in result["ratio"])
     assert len(result["added"]) == 6 and all(0 < added < 1 for added in result["added"])
+
+
+SQLITE_RUN = """\
+level streams   added TTFT ms p50/p95   over pace ms p50/p95  × pace p50/p95  failed  CPU ms/turn  to model p50       ws / SSE  load
+    1       2      5.0 /    13.4        9.4 /    17.0    1.00 /  1.02       0         15.0           4.5     4.5/13.1    0.30
+   10      20     83.9 /   121.4       88.7 /   125.2    1.14 /  1.19       2         14.0          83.0    42.2/94.3    0.30
+load average at the end: 0.46 0.43 0.35
+"""
+
+
+def test_the_ab_bench_reads_each_level_of_a_load_run():
+    ab = _load_bench_script("ab")
+
+    assert ab.parse_levels(SQLITE_RUN) == [
+        {"level": 1, "pace": 1.00, "failed": 0, "cpu": 15.0},
+        {"level": 10, "pace": 1.14, "failed": 2, "cpu": 14.0},
+    ]
+
+
+def test_the_ab_table_gives_each_run_their_mean_and_head_over_base():
+    ab = _load_bench_script("ab")
+    base = [
+        [{"level": 10, "pace": 1.2, "failed": 0, "cpu": 20.0}],
+        [{"level": 10, "pace": 1.4, "failed": 0, "cpu": 22.0}],
+    ]
+    head = [
+        [{"level": 10, "pace": 1.1, "failed": 1, "cpu": 15.0}],
+        [{"level": 10, "pace": 1.1, "failed": 0, "cpu": 17.0}],
+    ]
+
+    lines = ab.table({"base": base, "head": head}, [10])
+
+    assert "1.20 1.40" in lines[1] and " 1.30 " in lines[1] and "21.0" in lines[1]
+    assert "1.10 1.10" in lines[2] and "(1 failed)" in lines[2]
+    assert lines[3].strip() == "head / base: × pace 0.846, CPU 0.762"
+
+
+@pytest.mark.parametrize(
+    ("database", "redis"),
+    [
+        ("postgres://postgres@127.0.0.1:5432/todo_assistant", "redis://127.0.0.1:6379/7"),
+        ("postgres://postgres@127.0.0.1:5432/bench_ab", "redis://127.0.0.1:6379/0"),
+        ("postgres://postgres@127.0.0.1:5432/bench_ab", "redis://127.0.0.1:6379"),
+    ],
+)
+def test_the_ab_bench_empties_only_scratch_stores(database, redis):
+    ab = _load_bench_script("ab")
+
+    with pytest.raises(SystemExit, match="scratch"):
+        ab.scratch_names({"DATABASE_URL": database, "REDIS_URL": redis})
+
+
+def test_the_ab_bench_takes_scratch_stores():
+    ab = _load_bench_script("ab")
+    env = {
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/bench_ab",
+        "REDIS_URL": "redis://127.0.0.1:6379/7",
+    }
+
+    assert ab.scratch_names(env) == ("bench_ab", "redis://127.0.0.1:6379/7")
