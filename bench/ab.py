@@ -32,9 +32,10 @@ from bench.load import machine  # noqa: E402
 
 # A level's line in bench/load.py's table: level, streams, TTFT p50 / p95, over pace p50 / p95, × pace p50 / p95,
 # failed, CPU ms a turn, ...
+_NUM = r"(?:-?[\d.]+|nan)"  # a level whose turns all failed has no percentiles: bench/load.py prints nan
 LEVEL_LINE = re.compile(
-    r"^\s*(?P<level>\d+)\s+(?P<streams>\d+)\s+[\d.]+\s*/\s*[\d.]+\s+[-\d.]+\s*/\s*[-\d.]+\s+"
-    r"(?P<pace>[\d.]+)\s*/\s*[\d.]+\s+(?P<failed>\d+)\s+(?P<cpu>[\d.]+)"
+    rf"^\s*(?P<level>\d+)\s+(?P<streams>\d+)\s+{_NUM}\s*/\s*{_NUM}\s+{_NUM}\s*/\s*{_NUM}\s+"
+    rf"(?P<pace>{_NUM})\s*/\s*{_NUM}\s+(?P<failed>\d+)\s+(?P<cpu>[\d.]+)"
 )
 
 

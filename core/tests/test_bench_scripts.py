@@ -4,6 +4,7 @@ that they start, finish and print their comparison)."""
 import argparse
 import asyncio
 import importlib.util
+import math
 import os
 import subprocess
 import sys
@@ -114,17 +115,23 @@ SQLITE_RUN = """\
 level streams   added TTFT ms p50/p95   over pace ms p50/p95  × pace p50/p95  failed  CPU ms/turn  to model p50       ws / SSE  load
     1       2      5.0 /    13.4        9.4 /    17.0    1.00 /  1.02       0         15.0           4.5     4.5/13.1    0.30
    10      20     83.9 /   121.4       88.7 /   125.2    1.14 /  1.19       2         14.0          83.0    42.2/94.3    0.30
+   25      50      nan /     nan        nan /     nan     nan /   nan      50         30.5           nan      nan/nan      0.31
 load average at the end: 0.46 0.43 0.35
 """
 
 
 def test_the_ab_bench_reads_each_level_of_a_load_run():
     ab = _load_bench_script("ab")
+    rows = ab.parse_levels(SQLITE_RUN)
 
-    assert ab.parse_levels(SQLITE_RUN) == [
+    assert rows[:2] == [
         {"level": 1, "pace": 1.00, "failed": 0, "cpu": 15.0},
         {"level": 10, "pace": 1.14, "failed": 2, "cpu": 14.0},
     ]
+    assert (
+        rows[2]["level"] == 25 and rows[2]["failed"] == 50 and math.isnan(rows[2]["pace"])
+    )  # all failed: kept
+    assert len(rows) == 3
 
 
 def test_the_ab_table_gives_each_run_their_mean_and_head_over_base():
