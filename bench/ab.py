@@ -89,12 +89,13 @@ def scratch_stores(env: dict) -> None:
     """A fresh database and Redis database for each run (scratch ones only)."""
     import psycopg
     import redis
+    from psycopg import sql
 
     name, redis_url = scratch_names(env)
     server = urlsplit(env["DATABASE_URL"])._replace(path="/postgres").geturl()
     with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     if redis_url:
         redis.Redis.from_url(redis_url).flushdb()
 
