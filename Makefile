@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test migrate demo lint format bench browser clean schemathesis
+.PHONY: run test install install-test migrate demo lint format bench ab browser clean schemathesis
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,13 @@ bench: install-test
 	$(BIN)/python bench/model_client_cost.py
 	$(BIN)/python bench/channel_layer_cost.py
 	$(BIN)/python bench/load.py --levels $(BENCH_LEVELS)
+
+## The working tree against BASE (a revision) under the load test, alternating (bench/ab.py): `make ab BASE=HEAD~1`.
+AB_LEVELS ?= 10,25
+AB_ROUNDS ?= 3
+ab: install-test
+	@test -n "$(BASE)" || { echo "usage: make ab BASE=<revision> [AB_LEVELS=10,25] [AB_ROUNDS=3]"; exit 2; }
+	$(BIN)/python bench/ab.py --base $(BASE) --levels $(AB_LEVELS) --rounds $(AB_ROUNDS)
 
 lint: install-test
 	$(BIN)/ruff check .
