@@ -23,10 +23,6 @@ def _load_bench_script(name: str):
     return module
 
 
-def _load_bench():
-    return _load_bench_script("load")
-
-
 @pytest.mark.parametrize(
     ("script", "args", "expected"),
     [
@@ -63,7 +59,7 @@ def test_the_load_bench_runs_daphne_as_deploy_does():
     30 s to be accepted (daphne's own 5 s rejected sockets opened during a burst of hundreds)."""
     import shlex
 
-    load = _load_bench()
+    load = _load_bench_script("load")
     unit = (REPO / "deploy" / "daphne@.service").read_text().replace("\\\n", " ")
     supervisor = (REPO / "deploy" / "supervisor.conf").read_text()
     commands = [
@@ -82,7 +78,7 @@ def test_the_load_bench_runs_daphne_as_deploy_does():
 def test_the_load_bench_reads_as_many_streams_with_the_bare_sdk():
     """Its reference for each level: the same number of streams from the same upstream through the bare SDK, each
     measured against the upstream's own timings of that stream."""
-    load = _load_bench()
+    load = _load_bench_script("load")
     command = [
         sys.executable,
         "bench/upstream.py",
