@@ -42,8 +42,11 @@ async def test_an_unwatched_turn_publishes_no_frames_and_a_tab_joining_it_still_
     late = await tab(alice, conversation_id)
     seen = turn_frames(await frames_until(late))
 
-    assert None in published  # the publication after the join carried no frames: it resynced
-    assert all(html for html in published[published.index(None) + 1 :])  # then watched: frames again
+    # The publication after the join carried no frames: the tab resynced. So may the next one (frames rendered
+    # while the first was on its way were not rendered either). Then, watched, frames again and only frames.
+    unrendered = published.count(None)
+    assert 1 <= unrendered <= 2 and None not in published[unrendered:]
+    assert published[unrendered:]
     last_sync = max(i for i, frame in enumerate(seen) if is_transcript(frame))
     assert f'id="{key}-seg-1"' in seen[last_sync]
     assert segment_text(seen[last_sync:], f"{key}-seg-1") == WORDS  # nothing lost or repeated
