@@ -5,7 +5,8 @@
     turn.stop()                                                        # Stop: cancel, close upstream, keep partial
 
 The turn runs in its own task, so it finishes and is saved even when its listener goes away (a dropped
-websocket). It touches the database a few times per turn, never per token, on the process's database thread.
+websocket). It touches the database a few times per turn, never per token: on the process's database thread, its
+later hops on PostgreSQL on a small pool of threads (chat.turn.hop_context).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from chat.turn.events import (
     TurnFailed,
     TurnStarted,
 )
-from chat.turn.hop_context import hop_context
+from chat.turn.hop_context import hop_context, later_hop
 from chat.turn.limits import validate_message_text
 from chat.turn.prompting import Turns
 from chat.turn.protocols import ToolProtocol, ToolResult, protocol_for
@@ -184,7 +185,7 @@ class Turn:
             # Free the conversation before announcing the end, so the caller may send the next message at once.
             try:
                 if not self._end.done:  # else the answer's hop did it
-                    await database_sync_to_async(self._end)(self._usage)
+                    await later_hop(self._end)(self._usage)
             except Exception:  # the hop itself failed (TurnEnd logs its own errors); the lock is a lease
                 logger.exception("Could not end the turn (conversation %s)", self.conversation_id)
             finally:  # even when cancelled here (a server shutting down): the listener must not wait forever
@@ -197,7 +198,7 @@ class Turn:
         fails, the listener still gets its terminal event (and the log says which conversation)."""
         try:
             await self._drain_tools()
-            message = await database_sync_to_async(self._recorder.interrupted)(
+            message = await later_hop(self._recorder.interrupted)(
                 content=self._round.visible.strip(),
                 reasoning=self._round.reasoning,
                 status=status,
@@ -259,7 +260,7 @@ class Turn:
             # change announced on commit) would leak asgiref's executor context into this task, and every
             # later database call of the turn would fail, leaving the listener without a last event.
             self._tools_hop = asyncio.ensure_future(
-                database_sync_to_async(self._tools.run_round)(
+                later_hop(self._tools.run_round)(
                     content=self._round.visible.strip(),
                     reasoning=completion.reasoning,
                     usage=completion.usage,
@@ -282,7 +283,7 @@ class Turn:
         notice = _LENGTH_LIMIT if code == "max_tokens" else ""
         thinking = self._thinking + [asyncio.get_running_loop().time()]
         thought_ms = int((thinking[1] - thinking[0]) * 1000) if self._thinking else None
-        message = await database_sync_to_async(self._recorder.answer)(
+        message = await later_hop(self._recorder.answer)(
             content=text,
             reasoning=completion.reasoning,
             usage=completion.usage,

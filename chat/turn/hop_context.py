@@ -1,4 +1,4 @@
-"""Which thread runs a turn's first database hop.
+"""Which threads run a turn's database hops.
 
 A turn's hops run through channels' database_sync_to_async, on the process's database thread — except when the
 turn is started by an HTTP request, which has a thread of its own (core.asgi_handler, Django's per-request
@@ -6,14 +6,29 @@ thread-sensitive context): its hop would run there. On SQLite that made two writ
 write lock, whose busy retries sleep (1, 2, 5 … 100 ms): under load the REST turns' first hop took 66 ms at the
 median and 445 ms at p90, against 9 ms for the websocket turns' on the database thread. PostgreSQL has no such
 lock, and there the request's thread already holds a pooled connection, so its hop stays there.
+
+The later hops (a tool round, the answer or the interruption, the end) are mostly waits for PostgreSQL: its round
+trips and commits. On the one database thread every turn's answer queued behind the others', so when many
+replies end together the last waited for all of them. On PostgreSQL they run on a small pool of threads instead
+(CHAT_TURN_HOP_THREADS), their waits overlapping: at 50 + 50 streams × pace p50 went from 2.44 to 1.95, at 100 +
+100 from 4.67 to 2.97 (bench/RESULTS.md, sixteenth round). SQLite keeps the one thread (its single writer).
 """
 
 from __future__ import annotations
 
 import contextvars
+import threading
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from asgiref.sync import SyncToAsync
-from django.db import connection
+from channels.db import DatabaseSyncToAsync, database_sync_to_async
+from django.conf import settings
+from django.db import connection, connections
+
+_executors: dict[int, ThreadPoolExecutor] = {}  # by size: one pool per process
+_executors_lock = threading.Lock()
 
 
 def hop_context() -> contextvars.Context | None:
@@ -23,3 +38,34 @@ def hop_context() -> contextvars.Context | None:
     if connection.vendor != "sqlite" or SyncToAsync.thread_sensitive_context.get(None) is None:
         return None
     return contextvars.Context()
+
+
+def later_hop(fn: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
+    """`fn` as a turn's hop after its first: on the pool of CHAT_TURN_HOP_THREADS threads on PostgreSQL, on the
+    database thread on SQLite (or with CHAT_TURN_HOP_THREADS=0). Stale connections are closed around it as
+    database_sync_to_async does."""
+    size = settings.CHAT_TURN_HOP_THREADS
+    if connection.vendor == "sqlite" or size <= 0:
+        return database_sync_to_async(fn)
+    return DatabaseSyncToAsync(fn, thread_sensitive=False, executor=_executor(size))
+
+
+def close_connections(timeout: float = 10.0) -> None:
+    """Close the database connection of every thread of the pool (the tests' teardown: channels' test
+    communicators turn off the close after each hop, and PostgreSQL will not drop a database still connected)."""
+    for size, executor in list(_executors.items()):
+        barrier = threading.Barrier(size)  # one call per thread: each waits until every thread holds one
+        for future in [executor.submit(_close_when_all_hold, barrier, timeout) for _ in range(size)]:
+            future.result()
+
+
+def _close_when_all_hold(barrier: threading.Barrier, timeout: float) -> None:
+    barrier.wait(timeout)
+    connections.close_all()
+
+
+def _executor(size: int) -> ThreadPoolExecutor:
+    with _executors_lock:
+        if size not in _executors:
+            _executors[size] = ThreadPoolExecutor(max_workers=size, thread_name_prefix="turn-hop")
+        return _executors[size]

@@ -1,5 +1,6 @@
 """The database side of a chat turn: each function is one synchronous hop, called by chat.turn.engine through
-database_sync_to_async — a few per turn, never per token. Rows are written by chat.services only."""
+database_sync_to_async or chat.turn.hop_context.later_hop — a few per turn, never per token. Rows are written by
+chat.services only."""
 
 from __future__ import annotations
 

@@ -21,6 +21,10 @@ AGENT_TIMEOUT = env.float("AGENT_TIMEOUT", default=30.0)  # seconds for one whol
 # The turn lock's lease (seconds): a worker killed mid-turn frees its conversation after this. Unset (None): the
 # running AGENT_TIMEOUT + 10, so a turn that obeys its deadline always finishes inside its lease.
 CHAT_TURN_LEASE_SECONDS = env.float("CHAT_TURN_LEASE_SECONDS", default=None)
+# Threads per process for a turn's hops after its first (tool rounds, answer, end) on PostgreSQL: their waits for
+# the server overlap (chat.turn.hop_context). Each holds a pooled connection while it runs: keep it under
+# DJANGO_DB_POOL_MAX. 0: the one database thread, as on SQLite.
+CHAT_TURN_HOP_THREADS = env.int("CHAT_TURN_HOP_THREADS", default=4)
 AGENT_MAX_TOOL_ROUNDS = env.int("AGENT_MAX_TOOL_ROUNDS", default=5)
 AGENT_MAX_TOOL_CALLS = env.int(
     "AGENT_MAX_TOOL_CALLS", default=10

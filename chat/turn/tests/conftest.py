@@ -13,13 +13,16 @@ def tokyo(user):
 
 @pytest.fixture
 def engine_hops(monkeypatch) -> list:
-    """The names of the engine's thread hops (database_sync_to_async), in the order they are made."""
+    """The names of the engine's thread hops (database_sync_to_async, later_hop), in the order they are made."""
     hops = []
-    real = engine_module.database_sync_to_async
 
-    def counting(fn):
-        hops.append(getattr(fn, "__name__", type(fn).__name__))
-        return real(fn)
+    def counting(real):
+        def hop(fn):
+            hops.append(getattr(fn, "__name__", type(fn).__name__))
+            return real(fn)
 
-    monkeypatch.setattr(engine_module, "database_sync_to_async", counting)
+        return hop
+
+    for name in ("database_sync_to_async", "later_hop"):
+        monkeypatch.setattr(engine_module, name, counting(getattr(engine_module, name)))
     return hops
