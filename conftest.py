@@ -90,13 +90,11 @@ def emulator(emulator_server, settings):
 
 @pytest.fixture(autouse=True)
 def _close_turn_connections():
-    """Turns reach the database from asgiref's shared sync thread and (PostgreSQL) the turn-hop threads; close
-    their connections after each test so PostgreSQL can drop the test database at the end."""
+    """Turns reach the database from asgiref's shared sync thread; close its connection after each test so
+    PostgreSQL can drop the test database at the end. (The turn-hop threads close theirs after every hop:
+    chat.turn.hop_context.)"""
     yield
     from asgiref.sync import sync_to_async
     from django.db import connections
 
-    from chat.turn import hop_context
-
     asyncio.run(sync_to_async(connections.close_all)())
-    hop_context.close_connections()

@@ -23,9 +23,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from asgiref.sync import SyncToAsync
-from channels.db import DatabaseSyncToAsync, database_sync_to_async
+from channels.db import database_sync_to_async
 from django.conf import settings
-from django.db import connection, connections
+from django.db import close_old_connections, connection
 
 _executors: dict[int, ThreadPoolExecutor] = {}  # by size: one pool per process
 _executors_lock = threading.Lock()
@@ -42,26 +42,24 @@ def hop_context() -> contextvars.Context | None:
 
 def later_hop(fn: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
     """`fn` as a turn's hop after its first: on the pool of CHAT_TURN_HOP_THREADS threads on PostgreSQL, on the
-    database thread on SQLite (or with CHAT_TURN_HOP_THREADS=0). Stale connections are closed around it as
-    database_sync_to_async does."""
+    database thread on SQLite (or with CHAT_TURN_HOP_THREADS=0)."""
     size = settings.CHAT_TURN_HOP_THREADS
     if connection.vendor == "sqlite" or size <= 0:
         return database_sync_to_async(fn)
-    return DatabaseSyncToAsync(fn, thread_sensitive=False, executor=_executor(size))
+    return _PooledHop(fn, thread_sensitive=False, executor=_executor(size))
 
 
-def close_connections(timeout: float = 10.0) -> None:
-    """Close the database connection of every thread of the pool (the tests' teardown: channels' test
-    communicators turn off the close after each hop, and PostgreSQL will not drop a database still connected)."""
-    for size, executor in list(_executors.items()):
-        barrier = threading.Barrier(size)  # one call per thread: each waits until every thread holds one
-        for future in [executor.submit(_close_when_all_hold, barrier, timeout) for _ in range(size)]:
-            future.result()
+class _PooledHop(SyncToAsync):
+    """A hop on the pool: stale connections closed before and after it, as channels' database_sync_to_async does,
+    but always. Channels' test communicators turn that close off (for hops sharing a thread with the test); a pool
+    thread never does, and a connection it kept open would stop PostgreSQL from dropping the test database."""
 
-
-def _close_when_all_hold(barrier: threading.Barrier, timeout: float) -> None:
-    barrier.wait(timeout)
-    connections.close_all()
+    def thread_handler(self, loop, *args, **kwargs):
+        close_old_connections()
+        try:
+            return super().thread_handler(loop, *args, **kwargs)
+        finally:
+            close_old_connections()
 
 
 def _executor(size: int) -> ThreadPoolExecutor:
