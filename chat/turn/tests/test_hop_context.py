@@ -66,7 +66,6 @@ async def test_on_one_database_thread_the_next_turn_waits_for_the_answer_before_
 
     first, second = await two_turns(user, first_answer_slowed)
 
-    assert (
-        first.done() and first.result().kind == "done"
-    )  # it ended first: the one thread ran its answer first
+    # It ended first: the one thread ran its answer before the second turn's.
+    assert first.done() and first.result().kind == "done"
     assert second.kind == "done"
