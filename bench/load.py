@@ -415,7 +415,7 @@ def history_cost(env: dict, prior_counts: list[int], turns: int = 10) -> dict[in
     from django.db.backends import utils
 
     from chat.models import Conversation, Message, UsageDay
-    from chat.turn.engine import start_turn
+    from chat.turn.start import start_turn
     from users.models import User
 
     counter = {"n": 0}

@@ -55,7 +55,7 @@ async def main(turns: int) -> None:
     from django.contrib.auth import get_user_model
 
     from chat.turn import llm
-    from chat.turn.engine import start_turn
+    from chat.turn.start import start_turn
     from groq_emulator import EmulatorServer
 
     server = EmulatorServer(host="127.0.0.1", port=0, chunk_delay=0.0).start()

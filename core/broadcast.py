@@ -14,12 +14,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import os
 import weakref
 
-from asgiref.sync import SyncToAsync, async_to_sync
+from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+
+from core.loops import serving_loop
 
 logger = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ def _send(group: str, message: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    loop = _serving_loop()
+    loop = serving_loop()
     if loop is not None:
         # A database hop under daphne: hand the send to the server's loop and go on. Waiting for it (async_to_sync)
         # held the one thread that runs every turn's database hops until a busy loop came round to it.
@@ -145,15 +146,6 @@ def _send(group: str, message: dict) -> None:
         async_to_sync(layer.group_send)(group, message)
     except Exception:  # a broken channel layer must not break a saved change
         logger.warning("Could not announce %s to %s", message["type"], group, exc_info=True)
-
-
-def _serving_loop() -> asyncio.AbstractEventLoop | None:
-    """The event loop this thread does work for (sync_to_async sets it, as async_to_sync reads it), if running."""
-    local = SyncToAsync.threadlocal
-    loop = getattr(local, "main_event_loop", None)
-    if loop is None or getattr(local, "main_event_loop_pid", None) != os.getpid():
-        return None
-    return loop if loop.is_running() else None
 
 
 # Per loop, the last announcement handed over: each waits for the one before, so they go out in commit order.

@@ -34,8 +34,9 @@ from chat.api.serializers import (
 )
 from chat.api.streaming import turn_sse
 from chat.errors import MessageNotFound
-from chat.turn.engine import start_turn
+from chat.turn.engine import Turn
 from chat.turn.limits import turn_running
+from chat.turn.start import start_turn, start_turn_from_thread
 from chat.web.streams import TurnStream
 from core import broadcast
 
@@ -88,16 +89,17 @@ class ChatApi(APIView):
             "text": data.validated_data["message"],
             "conversation_id": data.validated_data["conversation_id"],
         }
-        # The turn runs (and the events stream) for a while: the request's database connection goes back to the
-        # pool now rather than when the response ends (PostgreSQL; SQLite keeps its connection per thread).
-        close_old_connections()
         if "text/event-stream" in request.headers.get("Accept", ""):
             # The turn's task lives on the server's event loop; the response streams its events.
-            turn = async_to_sync(_start_streamed)(start)
+            turn = start_turn_from_thread(**start, then=_follow_on_pages)
+            # It runs (and the events stream) for a while: the request's database connection goes back to the
+            # pool now rather than when the response ends (PostgreSQL; SQLite keeps its connection per thread).
+            close_old_connections()
             response = StreamingHttpResponse(turn_sse(turn), content_type="text/event-stream")
             response["Cache-Control"] = "no-cache"
             response["X-Accel-Buffering"] = "no"
             return response
+        close_old_connections()  # as above: the turn runs for a while
         result = async_to_sync(_run_to_end)(start)
         if result.error is not None:
             body = {
@@ -139,11 +141,9 @@ class LegacyChatApi(ChatApi):
         return self.chat(request)
 
 
-async def _start_streamed(start: dict):
-    """Start the turn and its stream to the owner's pages (it runs on the server's loop, like the turn)."""
-    turn = await start_turn(**start)
+def _follow_on_pages(turn: Turn) -> None:
+    """The turn's stream to the owner's pages (it runs on the server's loop, like the turn)."""
     TurnStream(turn).start()
-    return turn
 
 
 async def _run_to_end(start: dict):

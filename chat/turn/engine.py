@@ -1,6 +1,6 @@
 """One chat turn, shared by the websocket consumer and the REST API.
 
-    turn = await start_turn(user=..., text=..., conversation_id=...)   # validates, saves the user's message
+    turn = await start_turn(user=..., text=..., conversation_id=...)   # chat.turn.start: saves the user's message
     async for event in turn.events(): ...                              # chat.turn.events, ending in done/failed
     turn.stop()                                                        # Stop: cancel, close upstream, keep partial
 
@@ -16,10 +16,9 @@ import contextvars
 import functools
 import logging
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 
@@ -37,10 +36,9 @@ from chat.turn.events import (
     TurnFailed,
     TurnStarted,
 )
-from chat.turn.hop_context import hop_context, later_hop
-from chat.turn.limits import validate_message_text
+from chat.turn.hop_context import later_hop
 from chat.turn.prompting import Turns
-from chat.turn.protocols import ToolProtocol, ToolResult, protocol_for
+from chat.turn.protocols import ToolProtocol, ToolResult
 from chat.turn.result import TurnResult, fold
 from chat.turn.tool_runner import ToolRunner, display_params
 from chat.turn.tools import result_json
@@ -60,31 +58,6 @@ class _Round:
 
     visible: str = ""
     reasoning: str = ""
-
-
-async def start_turn(
-    *,
-    user: AbstractBaseUser,
-    text: str | None,
-    conversation_id: int | None = None,
-    mode: str | None = None,
-    retry_of: object | None = None,
-    check: Callable[[], object] | None = None,
-) -> Turn:
-    """Validate, rate-limit and save the user's message (one thread hop, `check` first); then start the model.
-    With `retry_of` (the conversation's last question): no text regenerates its reply, a text edits it. The old
-    branch stays in the conversation, marked replaced (chat.services.reply_replace / user_message_edit)."""
-    text = None if retry_of is not None and text in (None, "") else validate_message_text(text)
-    protocol = protocol_for(mode or settings.GROQ_TOOL_MODE)
-    hop, args = recording.save_user_message, (user, conversation_id, text, check, protocol)
-    if retry_of is not None:
-        hop, args = recording.save_retry, (user, conversation_id, retry_of, text, check, protocol)
-    save = database_sync_to_async(hop)(*args)
-    user_message, history = await asyncio.create_task(save, context=hop_context())
-    turn = Turn(user=user, user_message=user_message, history=history, protocol=protocol)
-    turn.retry, turn.opens_conversation = retry_of is not None, conversation_id is None and retry_of is None
-    turn.start()
-    return turn
 
 
 class Turn:

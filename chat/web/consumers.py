@@ -4,12 +4,11 @@
                 the page shows (`?c=`; a new chat gets one when its first turn starts) and joins its group: a
                 reply streaming there is sent as far as it has got (its snapshot), then live
     receive     a JSON frame from the HTMX form: {"message", "conversation_id"} starts a turn through
-                chat.turn.engine.start_turn (with "edit_of": the last question, edited), streamed by
+                chat.turn.start.start_turn (with "edit_of": the last question, edited), streamed by
                 chat.web.streams.TurnStream; {"action": "regenerate", "message_id", "conversation_id"} answers the
                 last question again; {"action": "stop"} stops the turn of the page's conversation, wherever it
-                runs; {"action": "view", "conversation_id"} (sent after a reconnect) says which conversation the
-                page shows, and gets its live turn, or its saved transcript unless a turn is still running there
-                (then it comes with turn_finished)
+                runs; {"action": "view", "conversation_id"} (after a reconnect) names the page's conversation and
+                gets its live turn, or its saved transcript unless a turn still runs there (then: turn_finished)
     turn_frame  a coalesced frame of a live turn in the conversation this page shows (chat.web.streams)
     tasks_changed / conversations_changed   something changed anywhere (tool, panel, API, admin, MCP): re-render
     turn_finished   a reply was saved: a page showing that conversation gets the transcript, unless this socket
@@ -36,8 +35,9 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from chat.turn.engine import Turn, start_turn
+from chat.turn.engine import Turn
 from chat.turn.limits import turn_running
+from chat.turn.start import start_turn
 from chat.web import fragments
 from chat.web.frames import ALLOW, NOTICE, ControlFrameLimiter, bounded_frame
 from chat.web.sidebar import SidebarFeed

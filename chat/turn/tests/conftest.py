@@ -1,6 +1,7 @@
 import pytest
 
 from chat.turn import engine as engine_module
+from chat.turn import start as start_module
 
 
 @pytest.fixture
@@ -13,7 +14,7 @@ def tokyo(user):
 
 @pytest.fixture
 def engine_hops(monkeypatch) -> list:
-    """The names of the engine's thread hops (database_sync_to_async, later_hop), in the order they are made."""
+    """The names of a turn's thread hops (its first, then the engine's later ones), in the order they are made."""
     hops = []
 
     def counting(real):
@@ -23,6 +24,6 @@ def engine_hops(monkeypatch) -> list:
 
         return hop
 
-    for name in ("database_sync_to_async", "later_hop"):
-        monkeypatch.setattr(engine_module, name, counting(getattr(engine_module, name)))
+    for module, name in ((start_module, "database_sync_to_async"), (engine_module, "later_hop")):
+        monkeypatch.setattr(module, name, counting(getattr(module, name)))
     return hops

@@ -10,9 +10,9 @@ from django.conf import settings
 
 from chat.models import Conversation, Message
 from chat.tests.factories import ConversationFactory
-from chat.turn.engine import start_turn
 from chat.turn.events import ToolCallFinished, ToolCallStarted, TurnDone, TurnFailed, TurnStarted
 from chat.turn.protocols import NATIVE, PROMPT
+from chat.turn.start import start_turn
 from chat.turn.tools import tool_schemas
 from core.errors import DomainError
 from groq_emulator import Fault, Reply, ToolCall

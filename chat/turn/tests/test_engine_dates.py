@@ -8,9 +8,9 @@ import pytest
 import time_machine
 from asgiref.sync import sync_to_async
 
-from chat.turn.engine import start_turn
 from chat.turn.events import ToolCallFinished
 from chat.turn.protocols import NATIVE, PROMPT
+from chat.turn.start import start_turn
 from groq_emulator import Reply, ToolCall
 from tasks import selectors
 from tasks.models import Task

@@ -14,9 +14,9 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from chat.models import Message
-from chat.turn.engine import start_turn
 from chat.turn.events import ToolCallStarted, TurnDone, TurnFailed
 from chat.turn.protocols import NATIVE, PROMPT
+from chat.turn.start import start_turn
 from groq_emulator import EmulatorServer, Fault
 from tasks import selectors
 

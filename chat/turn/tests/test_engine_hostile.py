@@ -10,8 +10,8 @@ from django.db import OperationalError
 
 from chat.models import Message
 from chat.turn import recording
-from chat.turn.engine import start_turn
 from chat.turn.events import ToolCallFinished, TurnDone, TurnFailed
+from chat.turn.start import start_turn
 from groq_emulator import Fault, Reply, ToolCall
 from tasks.models import Task
 

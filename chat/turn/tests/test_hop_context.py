@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from chat.turn import recording
-from chat.turn.engine import start_turn
+from chat.turn.start import start_turn
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(60)]
 

@@ -6,8 +6,8 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from chat.models import Message
-from chat.turn.engine import start_turn
 from chat.turn.limits import check_chat_rate
+from chat.turn.start import start_turn
 from core.errors import DomainError
 from groq_emulator import Fault
 

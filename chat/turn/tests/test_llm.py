@@ -6,8 +6,8 @@ import pytest
 
 from chat.turn import llm
 from chat.turn.calls import ToolCall as Call
-from chat.turn.engine import start_turn
 from chat.turn.events import TurnStarted
+from chat.turn.start import start_turn
 from chat.turn.tools import tool_schemas
 from groq_emulator import EmulatorServer, Fault, Reply, ToolCall
 from tasks import selectors

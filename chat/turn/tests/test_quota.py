@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from chat import services
 from chat.models import Message, UsageDay
-from chat.turn.engine import start_turn
 from chat.turn.limits import turn_lease_seconds
+from chat.turn.start import start_turn
 from core.errors import DomainError
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,8 +8,8 @@ from asgiref.sync import sync_to_async
 
 from chat.models import Message, UsageDay
 from chat.turn import recording
-from chat.turn.engine import start_turn
 from chat.turn.limits import turn_running
+from chat.turn.start import start_turn
 from groq_emulator import Fault, Reply
 
 pytestmark = pytest.mark.django_db(transaction=True)
