@@ -5,7 +5,8 @@ turn is started by an HTTP request, which has a thread of its own (core.asgi_han
 thread-sensitive context): its hop would run there. On SQLite that made two writer threads fight for the file's
 write lock, whose busy retries sleep (1, 2, 5 … 100 ms): under load the REST turns' first hop took 66 ms at the
 median and 445 ms at p90, against 9 ms for the websocket turns' on the database thread. PostgreSQL has no such
-lock, and there the request's thread already holds a pooled connection, so its hop stays there.
+lock, and there the request's thread already holds a pooled connection, so its hop runs right there
+(chat.turn.start.start_turn_from_thread).
 
 The later hops (a tool round, the answer or the interruption, the end) are mostly waits for PostgreSQL: its round
 trips and commits. On the one database thread every turn's answer queued behind the others', so when many
