@@ -285,6 +285,8 @@ class Bench:
             "Accept": "text/event-stream",
         }
         out = {"key": key, "ok": False, "sent": time.monotonic()}
+        if self.args.rest == "json":
+            return await self.json_chat(client, headers, out)
         try:
             body = {"message": f"[bench:{key}] hello"}
             async with client.stream("POST", "/api/chat/", json=body, headers=headers) as r:
@@ -300,6 +302,19 @@ class Bench:
         except Exception as exc:
             out["error"] = repr(exc)
             return out
+
+    async def json_chat(self, client: httpx.AsyncClient, headers: dict, out: dict) -> dict:
+        """The REST chat answered as one JSON body (no stream): its first text is its end."""
+        headers = {**headers, "Accept": "application/json"}
+        try:
+            r = await client.post(
+                "/api/chat/", json={"message": f"[bench:{out['key']}] hello"}, headers=headers
+            )
+            out["first"] = out["done"] = time.monotonic()
+            out["ok"] = r.status_code == 200 and bool(r.json().get("response"))
+        except Exception as exc:
+            out["error"] = repr(exc)
+        return out
 
     def settle(self, seconds: float = 15.0) -> None:
         """Wait until daphne is idle (sockets closed by the previous step are still being torn down)."""
@@ -467,6 +482,12 @@ def main() -> None:
     parser.add_argument("--tokens-per-chunk", type=int, default=3)
     parser.add_argument(
         "--kinds", default="ws,sse", help="which chats a level runs: ws, sse or both (N of each)"
+    )
+    parser.add_argument(
+        "--rest",
+        choices=("sse", "json"),
+        default="sse",
+        help="the REST chats stream (sse) or answer as one JSON",
     )
     parser.add_argument("--idle-sockets", type=int, default=200, help="0 skips the idle-socket memory")
     parser.add_argument(
