@@ -9,7 +9,7 @@ and the turn is handed to the loop without waiting for it: the thread goes on to
 loop calls the model. Through async_to_sync the same request crossed between its thread and a loop busy streaming
 other replies four times before the model was called (into the loop, out to the thread for the hop, back, and out
 again to return). On SQLite the hop belongs on the database thread (chat.turn.hop_context), and without a loop to
-hand over to (Django's test client) there is nothing to save: both take start_turn through async_to_sync.
+hand over to (Django's test client) there is nothing to gain: both take start_turn through async_to_sync.
 """
 
 from __future__ import annotations
@@ -48,11 +48,7 @@ async def start_turn(
     """Validate, rate-limit and save the user's message (one thread hop, `check` first); then start the model.
     With `retry_of` (the conversation's last question): no text regenerates its reply, a text edits it. The old
     branch stays in the conversation, marked replaced (chat.services.reply_replace / user_message_edit)."""
-    text = None if retry_of is not None and text in (None, "") else validate_message_text(text)
-    protocol = protocol_for(mode or settings.GROQ_TOOL_MODE)
-    hop, args = recording.save_user_message, (user, conversation_id, text, check, protocol)
-    if retry_of is not None:
-        hop, args = recording.save_retry, (user, conversation_id, retry_of, text, check, protocol)
+    hop, args, protocol = _first_hop(user, conversation_id, text, mode=mode, retry_of=retry_of, check=check)
     save = database_sync_to_async(hop)(*args)
     saved = await asyncio.create_task(save, context=hop_context())
     turn = _turn(user, saved, protocol, opens_conversation=conversation_id is None and retry_of is None)
@@ -73,14 +69,29 @@ def start_turn_from_thread(
     loop = serving_loop()
     if loop is None or connection.vendor == "sqlite":
         return async_to_sync(_start_then)(then, user=user, text=text, conversation_id=conversation_id)
-    text = validate_message_text(text)
-    protocol = protocol_for(settings.GROQ_TOOL_MODE)
-    saved = recording.save_user_message(user, conversation_id, text, None, protocol)
-    turn = _turn(user, saved, protocol, opens_conversation=conversation_id is None)
+    hop, args, protocol = _first_hop(user, conversation_id, text)
+    turn = _turn(user, hop(*args), protocol, opens_conversation=conversation_id is None)
     # A loop that closed meanwhile (a server shutting down) raises here: an error answer, and the turn lock, a
     # lease, expires on its own.
     loop.call_soon_threadsafe(_launch, turn, then)
     return turn
+
+
+def _first_hop(
+    user: AbstractBaseUser,
+    conversation_id: int | None,
+    text: str | None,
+    *,
+    mode: str | None = None,
+    retry_of: object | None = None,
+    check: Callable[[], object] | None = None,
+) -> tuple[Callable[..., tuple[Message, Turns]], tuple, ToolProtocol]:
+    """The text validated (before anything is counted or saved), and the first hop with its arguments."""
+    text = None if retry_of is not None and text in (None, "") else validate_message_text(text)
+    protocol = protocol_for(mode or settings.GROQ_TOOL_MODE)
+    if retry_of is not None:
+        return recording.save_retry, (user, conversation_id, retry_of, text, check, protocol), protocol
+    return recording.save_user_message, (user, conversation_id, text, check, protocol), protocol
 
 
 def _turn(
